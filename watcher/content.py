@@ -1,0 +1,290 @@
+"""HTML (or plain text) -> a Page of normalised text blocks and links. Pure: no I/O.
+
+The text is what watcher snapshots, diffs and reads for statuses, so it must be stable: the
+same words give the same lines however the markup around them is arranged (attributes,
+classes, indentation, inline tags). Each block element (paragraph, heading, list item, table
+cell) becomes one line with its whitespace folded.
+
+lxml is used directly rather than through BeautifulSoup: it is the same parser, and building
+a soup on top of it costs several times the parse for no gain here (see bench/).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urljoin, urldefrag
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from watcher.models import Block, Link, Page
+
+log = logging.getLogger(__name__)
+
+# Elements whose text is never content.
+DROPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "nav", "header", "footer", "form",
+        "iframe", "svg", "canvas", "button", "select", "input", "textarea", "head",
+        "header",
+    }
+)  # fmt: skip
+# Elements that start a new line of text.
+BLOCK_TAGS = frozenset(
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "div",
+        "section", "article", "main", "aside", "blockquote", "pre", "address", "figcaption",
+        "caption", "tr", "table", "ul", "ol", "dl", "body", "center", "details", "summary",
+        "figure", "hr", "br",
+    }
+)  # fmt: skip
+LINK_SCHEMES = ("http://", "https://")
+
+
+def fold_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces) to one space."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=256)
+def compile_selector(selector: str) -> CSSSelector:
+    """A compiled CSS selector; raises cssselect's SelectorError when it is not valid."""
+    return CSSSelector(selector)
+
+
+def parse_html(
+    html: str | bytes,
+    url: str = "",
+    *,
+    select: str | None = None,
+    ignore: Sequence[re.Pattern[str]] = (),
+) -> Page:
+    """Read an HTML document into a Page: the selected content as text blocks, and its links.
+
+    Without `select`, the content is the page's `main` (or its one `article`), else the body,
+    always without scripts, styles, navigation, headers, footers and forms. Blocks matching
+    one of the `ignore` patterns (re.search) are dropped. Unparseable input gives an empty page.
+    """
+    root = _parse(html)
+    if root is None:
+        return Page(url=url, title="", blocks=(), selector_matched=select is None)
+    base = _base_url(root, url)
+    title = _title(root)
+    published = _published(root)
+
+    if select:
+        containers = compile_selector(select)(root)
+        matched = bool(containers)
+    else:
+        containers = _default_containers(root)
+        matched = True
+    blocks: list[Block] = []
+    links: list[Link] = []
+    for container in containers:
+        _strip(container)
+        blocks.extend(_blocks(container))
+        links.extend(_links(container, base))
+    if ignore:
+        blocks = [b for b in blocks if not any(p.search(b.text) for p in ignore)]
+    return Page(
+        url=url,
+        title=title,
+        blocks=tuple(blocks),
+        links=tuple(_unique_links(links)),
+        published=published,
+        selector_matched=matched,
+    )
+
+
+def parse_text(text: str, url: str = "", *, ignore: Sequence[re.Pattern[str]] = ()) -> Page:
+    """Read a plain-text document: each non-empty paragraph line becomes a block."""
+    blocks = []
+    for line in text.splitlines():
+        folded = fold_whitespace(line)
+        if folded and not any(p.search(folded) for p in ignore):
+            blocks.append(Block("text", folded))
+    title = blocks[0].text[:200] if blocks else ""
+    return Page(url=url, title=title, blocks=tuple(blocks))
+
+
+def looks_like_html(text: str | bytes) -> bool:
+    """Whether a document reads as HTML rather than plain text (for files of unknown type)."""
+    head = text[:2048].lower() if isinstance(text, str) else text[:2048].decode("latin-1").lower()
+    return bool(re.search(r"<(!doctype html|html|head|body|p|div|h1|article)\b", head))
+
+
+def _parse(html: str | bytes) -> etree._Element | None:
+    if isinstance(html, str):
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = html.encode("utf-8")
+        parser = _UTF8_PARSER
+    else:
+        parser = _DEFAULT_PARSER
+    if not html.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        log.debug("unparseable HTML: %s", error)
+        return None
+    return root
+
+
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+_DEFAULT_PARSER = lxml.html.HTMLParser(remove_comments=True)
+
+
+def _base_url(root: etree._Element, url: str) -> str:
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href:
+            return urljoin(url, href.strip())
+    return url
+
+
+def _title(root: etree._Element) -> str:
+    for element in root.iter("title"):
+        text = fold_whitespace(element.text_content())
+        if text:
+            return text
+    for meta in root.iter("meta"):
+        if meta.get("property") == "og:title" and meta.get("content"):
+            return fold_whitespace(meta.get("content", ""))
+    for element in root.iter("h1"):
+        return fold_whitespace(element.text_content())
+    return ""
+
+
+def _published(root: etree._Element) -> date | None:
+    """The document's publication date from its metadata or text (htmldate), if any."""
+    from htmldate import find_date  # imported late: it is slow to import and rarely needed
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = find_date(root, extensive_search=True, original_date=True)
+        except Exception as error:  # htmldate raises a variety of errors on odd pages
+            log.debug("no publication date: %s", error)
+            return None
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found)
+    except ValueError:
+        return None
+
+
+def _default_containers(root: etree._Element) -> list[etree._Element]:
+    mains = [m for m in root.iter("main")]
+    if not mains:
+        mains = root.xpath("//*[@role='main']")
+    if mains:
+        return [mains[0]]
+    articles = list(root.iter("article"))
+    if len(articles) == 1:
+        return articles
+    body = root.find("body")
+    return [body if body is not None else root]
+
+
+def _strip(container: etree._Element) -> None:
+    """Remove the elements that never hold content (in place)."""
+    doomed = [el for el in container.iter() if _is_dropped(el)]
+    for el in doomed:
+        if el is container:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # Keep the tail text: it belongs to the parent, not to the dropped element.
+        if el.tail:
+            previous = el.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _is_dropped(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return True  # processing instructions and the like
+    tag = element.tag.lower()
+    if tag == "header":
+        # A page's masthead is noise, but an article's own header holds its headline.
+        return not any(a.tag == "article" for a in element.iterancestors())
+    return tag in DROPPED_TAGS or element.get("hidden") is not None
+
+
+class _BlockWriter:
+    """Accumulate inline text into blocks, one per block element."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def flush(self) -> None:
+        if self.parts:
+            text = fold_whitespace("".join(self.parts))
+            if text:
+                tag = self.tags[-1] if self.tags else "div"
+                self.blocks.append(Block(tag, text))
+            self.parts = []
+
+
+def _blocks(container: etree._Element) -> list[Block]:
+    writer = _BlockWriter()
+    _walk(container, writer)
+    writer.flush()
+    return writer.blocks
+
+
+def _walk(element: etree._Element, writer: _BlockWriter) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    block = tag in BLOCK_TAGS
+    if block:
+        writer.flush()
+        if tag != "br":
+            writer.tags.append(tag)
+    writer.text(element.text)
+    for child in element:
+        _walk(child, writer)
+        writer.text(child.tail)
+    if block:
+        writer.flush()
+        if tag != "br":
+            writer.tags.pop()
+
+
+def _links(container: etree._Element, base: str) -> list[Link]:
+    links = []
+    for anchor in container.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        absolute, _fragment = urldefrag(urljoin(base, href))
+        if not absolute.lower().startswith(LINK_SCHEMES):
+            continue
+        links.append(Link(absolute, fold_whitespace(anchor.text_content())))
+    return links
+
+
+def _unique_links(links: list[Link]) -> list[Link]:
+    seen: set[str] = set()
+    unique = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            unique.append(link)
+    return unique
