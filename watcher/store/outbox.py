@@ -1,0 +1,132 @@
+"""The alert outbox: rows written with the change that causes them, drained by `send`.
+
+An alert is unique per (status change, subscription), so processing the same change twice
+queues it once (R4). Its Message-ID is fixed when it is queued, so a copy sent again after a
+crash between the server's 250 and our "sent" mark carries the same id (R3).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from watcher.store.db import Store, now_iso
+from watcher.store.statuses import StatusChange
+from watcher.store.subscriptions import Subscription
+
+
+def queue_alerts(
+    conn: sqlite3.Connection,
+    changes: list[StatusChange],
+    subscriptions: list[Subscription],
+    *,
+    at: datetime,
+    message_domain: str,
+) -> int:
+    """One pending alert per (change, matching subscription); returns how many were added."""
+    queued = 0
+    for change in changes:
+        if change.baseline:
+            continue
+        for subscription in subscriptions:
+            if not subscription.matches(change.jurisdiction, change.to_status):
+                continue
+            cursor = conn.execute(
+                """
+                INSERT INTO alerts (kind, status_change_id, subscription_id, recipient,
+                                    digest_day, next_try_at, message_id, created_at)
+                VALUES ('status', ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (status_change_id, subscription_id) DO NOTHING
+                """,
+                (
+                    change.id,
+                    subscription.id,
+                    subscription.email,
+                    at.date().isoformat() if subscription.digest == "daily" else None,
+                    now_iso(at),
+                    f"<watcher.{change.id}.{subscription.id}@{message_domain}>",
+                    now_iso(at),
+                ),
+            )
+            queued += cursor.rowcount
+    return queued
+
+
+def queue_notice(
+    conn: sqlite3.Connection, recipient: str, subject: str, body: str, *, at: datetime, key: str,
+    message_domain: str,
+) -> None:
+    """An operator notice (source health), through the same outbox as alerts."""
+    conn.execute(
+        """
+        INSERT INTO alerts (kind, recipient, subject, body, next_try_at, message_id, created_at)
+        VALUES ('notice', ?, ?, ?, ?, ?, ?)
+        """,
+        (recipient, subject, body, now_iso(at), f"<watcher.notice.{key}@{message_domain}>",
+         now_iso(at)),
+    )  # fmt: skip
+
+
+def due_alerts(store: Store, at: datetime) -> list[sqlite3.Row]:
+    """Pending immediate alerts whose next try has come, oldest first."""
+    return store.query(
+        """
+        SELECT * FROM alerts WHERE state = 'pending' AND digest_day IS NULL AND next_try_at <= ?
+        ORDER BY id
+        """,
+        (now_iso(at),),
+    )
+
+
+def due_digests(store: Store, at: datetime) -> list[sqlite3.Row]:
+    """Pending digest alerts of days that are over, grouped later by (subscription, day)."""
+    return store.query(
+        """
+        SELECT * FROM alerts WHERE state = 'pending' AND digest_day IS NOT NULL
+          AND digest_day < ? AND next_try_at <= ?
+        ORDER BY subscription_id, digest_day, id
+        """,
+        (at.date().isoformat(), now_iso(at)),
+    )
+
+
+def mark_sent(store: Store, alert_ids: list[int], at: datetime) -> None:
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE alerts SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "last_error = NULL WHERE id = ? AND state = 'pending'",
+            [(now_iso(at), alert_id) for alert_id in alert_ids],
+        )
+
+
+def mark_retry(store: Store, alert_ids: list[int], next_try: datetime, error: str) -> None:
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE alerts SET attempts = attempts + 1, next_try_at = ?, last_error = ? "
+            "WHERE id = ? AND state = 'pending'",
+            [(now_iso(next_try), error, alert_id) for alert_id in alert_ids],
+        )
+
+
+def mark_final(store: Store, alert_ids: list[int], state: str, error: str) -> None:
+    """Mark alerts failed (the server refused them) or given_up (too old to keep trying)."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE alerts SET state = ?, attempts = attempts + 1, last_error = ? "
+            "WHERE id = ? AND state = 'pending'",
+            [(state, error, alert_id) for alert_id in alert_ids],
+        )
+
+
+def list_alerts(store: Store, state: str | None = None) -> list[sqlite3.Row]:
+    where, params = ("WHERE a.state = ?", (state,)) if state else ("", ())
+    return store.query(
+        f"""
+        SELECT a.id, a.kind, a.recipient, a.state, a.attempts, a.next_try_at, a.last_error,
+               a.created_at, a.sent_at, a.message_id, a.digest_day, a.subject,
+               sc.jurisdiction, sc.from_status, sc.to_status
+        FROM alerts a LEFT JOIN status_changes sc ON sc.id = a.status_change_id
+        {where} ORDER BY a.id
+        """,
+        params,
+    )
