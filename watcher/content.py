@@ -102,6 +102,40 @@ def parse_html(
     )
 
 
+def select_links(html: str | bytes, url: str, selector: str) -> list[Link]:
+    """Links of the elements a CSS selector picks (anchors, or anchors inside them)."""
+    root = _parse(html)
+    if root is None:
+        return []
+    base = _base_url(root, url)
+    links: list[Link] = []
+    for element in compile_selector(selector)(root):
+        anchors = [element] if element.tag == "a" else list(element.iter("a"))
+        for anchor in anchors:
+            link = _link(anchor, base)
+            if link:
+                links.append(link)
+    return _unique_links(links)
+
+
+def next_page_url(html: str | bytes, url: str) -> str | None:
+    """The listing's "next page" link: rel=next, else an anchor whose text says Next."""
+    root = _parse(html)
+    if root is None:
+        return None
+    base = _base_url(root, url)
+    candidates = root.xpath("//link[@rel='next'] | //a[@rel='next']")
+    candidates += [a for a in root.iter("a") if NEXT_WORDS.match(fold_whitespace(a.text_content()))]
+    for element in candidates:
+        link = _link(element, base)
+        if link and link.url != url:
+            return link.url
+    return None
+
+
+NEXT_WORDS = re.compile(r"^(next( page)?|older( posts| entries)?)\b|^[›»>]+$", re.IGNORECASE)
+
+
 def parse_text(text: str, url: str = "", *, ignore: Sequence[re.Pattern[str]] = ()) -> Page:
     """Read a plain-text document: each non-empty paragraph line becomes a block."""
     blocks = []
@@ -268,16 +302,17 @@ def _walk(element: etree._Element, writer: _BlockWriter) -> None:
 
 
 def _links(container: etree._Element, base: str) -> list[Link]:
-    links = []
-    for anchor in container.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            continue
-        absolute, _fragment = urldefrag(urljoin(base, href))
-        if not absolute.lower().startswith(LINK_SCHEMES):
-            continue
-        links.append(Link(absolute, fold_whitespace(anchor.text_content())))
-    return links
+    return [link for anchor in container.iter("a") if (link := _link(anchor, base))]
+
+
+def _link(anchor: etree._Element, base: str) -> Link | None:
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    absolute, _fragment = urldefrag(urljoin(base, href))
+    if not absolute.lower().startswith(LINK_SCHEMES):
+        return None
+    return Link(absolute, fold_whitespace(anchor.text_content()))
 
 
 def _unique_links(links: list[Link]) -> list[Link]:
