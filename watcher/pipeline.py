@@ -1,0 +1,476 @@
+"""One crawl of a source: fetch -> content -> snapshot -> findings -> statuses -> outbox.
+
+The only place that knows the order of the steps. Network and parsing happen first, outside
+any transaction (several sources at once, in threads); then everything a source's crawl
+found is written in ONE transaction per source: fetch validators, snapshots, findings,
+status changes and the alerts they cause. A crash can never record a change without also
+queueing its alert, and a failed transaction leaves the stored validators as they were, so
+the next crawl downloads the page again (R2, R17).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from watcher import content
+from watcher.config import Config, Source
+from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
+from watcher.feeds import FeedError, parse_feed
+from watcher.models import Finding, Page
+from watcher.status import Extractor
+from watcher.store import Store, now_iso
+from watcher.store import outbox, snapshots, statuses, subscriptions
+from watcher.urls import canonical_url, host_of
+
+log = logging.getLogger(__name__)
+
+MAX_NEW_DOCUMENTS = 50  # per crawl of a listing: polite to the site, bounded in time
+MAX_RECHECKS = 20  # known documents re-checked for edits per crawl
+DEFAULT_RECHECK = timedelta(days=1)
+GONE_STATUSES = frozenset({404, 410})
+
+
+@dataclass
+class FetchedDocument:
+    """One URL of a source after the network and parsing steps."""
+
+    url: str
+    is_root: bool
+    result: FetchResult
+    page: Page | None = None
+    html: bytes | None = None
+    content_hash: str | None = None
+    changed: bool = False  # its text differs from the latest stored snapshot
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class SourceResult:
+    """What one crawl of one source did, for the summary."""
+
+    source_id: str
+    documents: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    gone: int = 0
+    status_changes: int = 0
+    alerts_queued: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    root_ok: bool = False
+
+
+@dataclass
+class CrawlSummary:
+    results: list[SourceResult]
+    alerts_sent: int = 0
+    send_failures: int = 0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(result, name) for result in self.results)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "sources": len(self.results),
+            "documents": self.total("documents"),
+            "new": self.total("new"),
+            "changed": self.total("changed"),
+            "unchanged": self.total("unchanged"),
+            "not_modified": self.total("not_modified"),
+            "failed": self.total("failed"),
+            "status_changes": self.total("status_changes"),
+            "alerts_queued": self.total("alerts_queued"),
+            "alerts_sent": self.alerts_sent,
+        }
+
+
+def text_hash(page: Page) -> str:
+    return hashlib.sha256("\n".join(page.lines).encode("utf-8")).hexdigest()
+
+
+class Crawler:
+    """Crawls sources of one configuration into one database."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        fetcher: Fetcher | None = None,
+        extractor: Extractor | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self.config = config
+        self.store = store
+        self.clock = clock
+        settings = config.settings
+        self.fetcher = fetcher or Fetcher(
+            settings.user_agent,
+            read_timeout=settings.timeout,
+            max_bytes=settings.max_bytes,
+            min_host_delay=settings.min_host_delay,
+        )
+        self.extractor = extractor or Extractor(
+            aliases={j.id: j.aliases for j in config.jurisdictions},
+            extra_cues=[(cue.status, cue.pattern) for cue in config.cues],
+        )
+        self._write_lock = threading.Lock()
+
+    def crawl(
+        self,
+        source_ids: Iterable[str] | None = None,
+        on_result: Callable[[SourceResult], None] | None = None,
+    ) -> CrawlSummary:
+        """Crawl the named sources (all when None), several hosts at once."""
+        wanted = list(source_ids) if source_ids else None
+        sources = [s for s in self.config.sources if wanted is None or s.id in wanted]
+        results: list[SourceResult] = []
+        workers = max(1, min(self.config.settings.workers, len(sources)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+            for result in pool.map(self.crawl_source, sources):
+                results.append(result)
+                if on_result:
+                    on_result(result)
+        return CrawlSummary(results)
+
+    def crawl_source(self, source: Source) -> SourceResult:
+        """Fetch and parse a source's documents, then record them in one transaction."""
+        state = snapshots.load_source_state(self.store, source.id)
+        documents = self._fetch_source(source, state)
+        with self._write_lock:
+            try:
+                return self._record(source, state, documents)
+            except sqlite3.Error as error:
+                log.error("source %s: not recorded, will retry next crawl: %s", source.id, error)
+                self._record_failure(source, documents, f"database error: {error}")
+                result = SourceResult(source.id, failed=1)
+                result.failures.append((source.url, f"database error: {error}"))
+                return result
+
+    # -- network and parsing (no database writes) ------------------------------------------
+
+    def _fetch_source(
+        self, source: Source, state: snapshots.SourceState
+    ) -> list[FetchedDocument]:
+        known = state.documents.get(source.url)
+        root = self._fetch_document(source, source.url, known, is_root=True)
+        documents = [root]
+        if source.kind not in ("listing", "feed") or root.result.outcome != "ok":
+            return documents
+        for url in self._documents_to_follow(source, state, root):
+            documents.append(
+                self._fetch_document(source, url, state.documents.get(url), is_root=False)
+            )
+        return documents
+
+    def _fetch_document(
+        self,
+        source: Source,
+        url: str,
+        known: snapshots.KnownDocument | None,
+        *,
+        is_root: bool,
+    ) -> FetchedDocument:
+        accept = FEED_TYPES if (is_root and source.kind == "feed") else HTML_TYPES
+        request = FetchRequest(
+            url=url,
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
+            trusted=is_root or host_of(url) == source.host,
+            allowed_hosts=frozenset(source.allow_hosts),
+            accept=accept,
+        )
+        result = self.fetcher.fetch(request)
+        document = FetchedDocument(url, is_root, result)
+        if result.outcome != "ok":
+            return document
+        try:
+            page = self._parse(source, result, is_root=is_root)
+        except FeedError as error:
+            document.error = f"unreadable feed: {error}"
+            return document
+        document.page = page
+        document.html = result.body
+        document.content_hash = text_hash(page)
+        document.changed = known is None or known.content_hash != document.content_hash
+        if document.changed:
+            document.findings = self.extractor.extract(
+                page,
+                speaker=source.speaker,
+                list_page=is_root and source.kind == "list",
+            )
+        return document
+
+    def _parse(self, source: Source, result: FetchResult, *, is_root: bool) -> Page:
+        text = result.text or ""
+        if is_root and source.kind == "feed":
+            return parse_feed(result.body or b"", result.final_url)
+        select = source.select if is_root else None
+        ignore = source.ignore
+        if (result.content_type or "").startswith("text/plain"):
+            return content.parse_text(text, result.final_url, ignore=ignore)
+        return content.parse_html(text, result.final_url, select=select, ignore=ignore)
+
+    def _documents_to_follow(
+        self, source: Source, state: snapshots.SourceState, root: FetchedDocument
+    ) -> list[str]:
+        """New links of a listing or feed, then known documents due for a re-check."""
+        assert root.page is not None
+        links = self._links(source, root)
+        if source.kind == "listing" and not state.baselined:
+            links += self._paginated_links(source, root)
+        now = self.clock()
+        recheck = timedelta(seconds=source.recheck_every) if source.recheck_every else DEFAULT_RECHECK
+        new: list[str] = []
+        due: list[tuple[str, str]] = []
+        seen: set[str] = {canonical_url(source.url)}
+        for raw in links:
+            url = canonical_url(raw)
+            if url in seen:
+                continue
+            seen.add(url)
+            if not self._may_follow(source, url):
+                log.info("source %s: not following %s (host not allowed)", source.id, url)
+                continue
+            known = state.documents.get(url)
+            if known is None:
+                new.append(url)
+            elif known.last_checked_at and _older_than(known.last_checked_at, now - recheck):
+                due.append((known.last_checked_at, url))
+        if len(new) > MAX_NEW_DOCUMENTS:
+            log.warning(
+                "source %s: %d new links, following the first %d this crawl",
+                source.id, len(new), MAX_NEW_DOCUMENTS,
+            )  # fmt: skip
+        due.sort()
+        return new[:MAX_NEW_DOCUMENTS] + [url for _checked, url in due[:MAX_RECHECKS]]
+
+    def _links(self, source: Source, root: FetchedDocument) -> list[str]:
+        assert root.page is not None
+        if source.follow and source.kind == "listing":
+            return [link.url for link in content.select_links(root.html or b"", root.result.final_url, source.follow)]
+        return [link.url for link in root.page.links]
+
+    def _paginated_links(self, source: Source, root: FetchedDocument) -> list[str]:
+        """On a listing's first crawl, the links of its next pages (a backfill)."""
+        links: list[str] = []
+        html, url = root.html or b"", root.result.final_url
+        for _page in range(max(0, source.max_pages - 1)):
+            next_url = content.next_page_url(html, url)
+            if not next_url or host_of(next_url) != source.host:
+                break
+            result = self.fetcher.fetch(FetchRequest(url=next_url))
+            if result.outcome != "ok" or not result.text:
+                break
+            html, url = result.body or b"", result.final_url
+            page = content.parse_html(result.text, url)
+            if source.follow:
+                links += [link.url for link in content.select_links(html, url, source.follow)]
+            else:
+                links += [link.url for link in page.links]
+        return links
+
+    def _may_follow(self, source: Source, url: str) -> bool:
+        if not url.lower().startswith(("http://", "https://")):
+            return False
+        host = host_of(url)
+        return host == source.host or host in source.allow_hosts
+
+    # -- the one transaction ---------------------------------------------------------------
+
+    def _record(
+        self, source: Source, state: snapshots.SourceState, documents: list[FetchedDocument]
+    ) -> SourceResult:
+        now = self.clock()
+        at = now_iso(now)
+        result = SourceResult(source.id)
+        baseline = not state.baselined
+        touched: set[str] = set()
+        last_snapshot_id: int | None = None
+        with self.store.transaction() as conn:
+            snapshots.ensure_source(conn, source.id, source.url, source.kind)
+            for document in documents:
+                fetch = document.result
+                snapshots.record_fetch(
+                    conn, source.id, document.url, at, fetch.outcome, fetch.status,
+                    fetch.bytes, fetch.duration, document.error or fetch.error,
+                )  # fmt: skip
+                snapshot_id = self._record_document(conn, source, document, at, now, result)
+                if snapshot_id is not None:
+                    last_snapshot_id = snapshot_id
+                    touched.update(f.jurisdiction for f in document.findings)
+            root = documents[0]
+            result.root_ok = root.result.outcome in ("ok", "not_modified") and root.error is None
+            changes = statuses.recompute(
+                conn, touched, at=at, snapshot_id=last_snapshot_id, baseline=baseline
+            )
+            result.status_changes = len([c for c in changes if not c.baseline])
+            result.alerts_queued = outbox.queue_alerts(
+                conn,
+                changes,
+                subscriptions.active_subscriptions(conn),
+                at=now,
+                message_domain=message_domain(self.config),
+            )
+            self._update_source_health(conn, source, root, at, baseline)
+        for change in changes:
+            log.info(
+                "source %s: %s %s %s -> %s%s", source.id, change.jurisdiction, change.kind,
+                change.from_status or "none", change.to_status or "none",
+                " (baseline)" if change.baseline else "",
+            )  # fmt: skip
+        return result
+
+    def _record_document(
+        self,
+        conn: sqlite3.Connection,
+        source: Source,
+        document: FetchedDocument,
+        at: str,
+        now: datetime,
+        result: SourceResult,
+    ) -> int | None:
+        """Write one document's outcome; the new snapshot's id when its text changed."""
+        fetch = document.result
+        result.documents += 1
+        if fetch.outcome == "not_modified":
+            result.not_modified += 1
+            document_id = snapshots.upsert_document(conn, source.id, document.url, document.is_root, at)
+            snapshots.mark_checked(conn, document_id, at)
+            return None
+        if fetch.outcome != "ok" or document.page is None:
+            if not document.is_root and fetch.status in GONE_STATUSES:
+                document_id = snapshots.upsert_document(conn, source.id, document.url, False, at)
+                snapshots.mark_gone(conn, document_id, at)
+                result.gone += 1
+                return None
+            result.failed += 1
+            reason = document.error or fetch.error or f"HTTP {fetch.status}"
+            result.failures.append((document.url, reason))
+            return None
+        document_id = snapshots.upsert_document(conn, source.id, document.url, document.is_root, at)
+        snapshots.mark_checked(
+            conn, document_id, at, fetch.etag, fetch.last_modified, update_validators=True
+        )
+        previous = snapshots.latest_snapshot(conn, document_id)
+        assert document.content_hash is not None
+        if previous is not None and previous["content_hash"] == document.content_hash:
+            # Another process may have stored this very text since we loaded the state.
+            snapshots.touch_snapshot(conn, previous["id"], at)
+            result.unchanged += 1
+            document.findings = []
+            return None
+        page = document.page
+        published = (page.published or now.date()).isoformat()
+        snapshot_id = snapshots.insert_snapshot(
+            conn, document_id, at=at, content_hash=document.content_hash, title=page.title,
+            text=page.text, html=document.html, published=published,
+        )  # fmt: skip
+        if previous is None:
+            result.new += 1
+        else:
+            result.changed += 1
+        if source.kind == "list" and document.is_root and previous is not None:
+            document.findings = document.findings + removed_from_list(
+                snapshots.snapshot_findings(conn, previous["id"]), document.findings
+            )
+        snapshots.insert_findings(conn, snapshot_id, document.findings, published, document.url)
+        return snapshot_id
+
+    def _update_source_health(
+        self,
+        conn: sqlite3.Connection,
+        source: Source,
+        root: FetchedDocument,
+        at: str,
+        baseline: bool,
+    ) -> None:
+        ok = root.result.outcome in ("ok", "not_modified") and root.error is None
+        if ok:
+            conn.execute(
+                """
+                UPDATE sources SET last_fetch_at = ?, last_success_at = ?, consecutive_failures = 0,
+                    last_error = NULL, first_crawled_at = COALESCE(first_crawled_at, ?),
+                    selector_matched = COALESCE(?, selector_matched)
+                WHERE id = ?
+                """,
+                (at, at, at, _selector_flag(root), source.id),
+            )
+        else:
+            conn.execute(
+                """
+                UPDATE sources SET last_fetch_at = ?, consecutive_failures = consecutive_failures + 1,
+                    last_error = ? WHERE id = ?
+                """,
+                (at, root.error or root.result.error or f"HTTP {root.result.status}", source.id),
+            )
+
+    def _record_failure(self, source: Source, documents: list[FetchedDocument], error: str) -> None:
+        """After a failed transaction, still record that the fetches happened."""
+        at = now_iso(self.clock())
+        try:
+            with self.store.transaction() as conn:
+                snapshots.ensure_source(conn, source.id, source.url, source.kind)
+                for document in documents:
+                    fetch = document.result
+                    snapshots.record_fetch(
+                        conn, source.id, document.url, at, "failed", fetch.status, fetch.bytes,
+                        fetch.duration, error,
+                    )  # fmt: skip
+        except sqlite3.Error as second:
+            log.error("source %s: could not record the failure either: %s", source.id, second)
+
+
+def _selector_flag(root: FetchedDocument) -> int | None:
+    if root.page is None:
+        return None
+    return int(root.page.selector_matched)
+
+
+def _older_than(timestamp: str, limit: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(timestamp) < limit
+    except ValueError:
+        return True
+
+
+def removed_from_list(previous: list[sqlite3.Row], current: list[Finding]) -> list[Finding]:
+    """`compliant` for each jurisdiction on the previous list version and not on this one."""
+    still_listed = {f.jurisdiction for f in current if f.status == "listed"}
+    already_cleared = {f.jurisdiction for f in current if f.status == "compliant"}
+    removed = []
+    for row in previous:
+        jurisdiction = row["jurisdiction"]
+        if row["status"] != "listed" or jurisdiction in still_listed | already_cleared:
+            continue
+        already_cleared.add(jurisdiction)
+        removed.append(
+            Finding(
+                jurisdiction=jurisdiction,
+                status="compliant",
+                evidence=f"No longer on the list; the previous version had: {row['evidence']}",
+                position=-1,
+                note="removed from list",
+            )
+        )
+    return removed
+
+
+def message_domain(config: Config) -> str:
+    """The domain part of our Message-IDs: the sender's domain."""
+    sender = config.smtp.sender if config.smtp else "watcher@localhost"
+    return sender.rsplit("@", 1)[-1].strip(">") or "localhost"
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
