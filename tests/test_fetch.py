@@ -1,0 +1,714 @@
+"""Tests of watcher.fetch against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import socket
+import time
+
+import pytest
+
+from tests.httpsite import (
+    LocalSite,
+    drop_connection,
+    hang,
+    redirect,
+    respond,
+    sequence,
+    stream_without_length,
+    trickle,
+)
+from watcher.fetch import (
+    FEED_TYPES,
+    HTML_TYPES,
+    Fetcher,
+    FetchRequest,
+    detect_encoding,
+    parse_retry_after,
+    unsafe_host_reason,
+)
+
+# The local_site fixture; the suite's conftest may register it too, which is harmless.
+pytest_plugins = ["tests.httpsite"]
+
+USER_AGENT = "jurisdiction-watcher-test/0.1 (+mailto:ops@example.org)"
+PAGE = "<html><head><title>T</title></head><body><p>Sanctuary policy</p></body></html>"
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps, recording every sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+def make_fetcher(fake_time: FakeTime | None = None, **options: object) -> Fetcher:
+    """A Fetcher with test-sized limits; time is fake when `fake_time` is given."""
+    settings: dict[str, object] = {
+        "connect_timeout": 2.0,
+        "read_timeout": 2.0,
+        "deadline": 5.0,
+        "min_host_delay": 0.0,
+        "retries": 2,
+        "backoff_base": 0.5,
+        "obey_robots": False,
+    }
+    if fake_time is not None:
+        settings.update(clock=fake_time.clock, sleep=fake_time.sleep)
+    settings.update(options)
+    return Fetcher(USER_AGENT, **settings)  # type: ignore[arg-type]
+
+
+# Basics and conditional GET (R17).
+
+
+def test_ok_page_returns_body_text_and_measures(local_site: LocalSite) -> None:
+    """A 200 page comes back as bytes and text, with status, size and our User-Agent."""
+    local_site.set("/p", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert 200 == result.status
+    assert PAGE.encode() == result.body
+    assert PAGE == result.text
+    assert len(PAGE) == result.bytes
+    assert "text/html" == result.content_type
+    assert 1 == result.attempts
+    assert result.duration >= 0
+    assert USER_AGENT == local_site.requests_for("/p")[0].headers["User-Agent"]
+
+
+def test_etag_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
+    """The stored ETag goes out as If-None-Match; a 304 is "not_modified" with no body."""
+    local_site.set("/p", PAGE, etag='"v1"')
+    with make_fetcher() as fetcher:
+        first = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        second = fetcher.fetch(FetchRequest(local_site.url("/p"), etag=first.etag))
+    assert '"v1"' == first.etag
+    assert "not_modified" == second.outcome
+    assert 304 == second.status
+    assert second.body is None
+    assert '"v1"' == local_site.requests_for("/p")[1].headers["If-None-Match"]
+
+
+def test_last_modified_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
+    """The stored Last-Modified goes out as If-Modified-Since and a 304 is "not_modified"."""
+    stamp = "Wed, 01 Jan 2025 10:00:00 GMT"
+    local_site.set("/p", PAGE, last_modified=stamp)
+    with make_fetcher() as fetcher:
+        first = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        second = fetcher.fetch(
+            FetchRequest(local_site.url("/p"), last_modified=first.last_modified)
+        )
+    assert stamp == first.last_modified
+    assert "not_modified" == second.outcome
+    assert stamp == second.last_modified
+    assert stamp == local_site.requests_for("/p")[1].headers["If-Modified-Since"]
+
+
+def test_changed_page_with_stale_etag_is_downloaded(local_site: LocalSite) -> None:
+    """An ETag that no longer matches gets the new page and its new ETag."""
+    local_site.set("/p", PAGE, etag='"v2"')
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p"), etag='"v1"'))
+    assert "ok" == result.outcome
+    assert '"v2"' == result.etag
+
+
+def test_http_error_status_fails_with_reason(local_site: LocalSite) -> None:
+    """A 404 fails at once, without retries, saying so."""
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/missing")))
+    assert "failed" == result.outcome
+    assert "HTTP 404" == result.error
+    assert 1 == result.attempts
+
+
+# Retries and Retry-After (R18).
+
+
+def test_retry_after_seconds_is_waited_then_retried(
+    local_site: LocalSite, fake_time: FakeTime
+) -> None:
+    """503 with Retry-After: 2 twice, then 200: the fetch waits 2 s twice and succeeds."""
+    busy = respond(503, "busy", {"Retry-After": "2"})
+    local_site.handle("/p", sequence(busy, busy, respond(200, PAGE)))
+    with make_fetcher(fake_time, min_host_delay=1.0) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert 3 == result.attempts
+    assert [2.0, 2.0] == fake_time.sleeps
+    assert [503, 503, 200] == [attempt.status for attempt in result.history]
+
+
+def test_backoff_without_retry_after_grows_within_jitter(
+    local_site: LocalSite, fake_time: FakeTime
+) -> None:
+    """Without Retry-After, waits are exponential with jitter and the last error is reported."""
+    local_site.handle("/p", respond(500, "oops"))
+    with make_fetcher(fake_time, retries=3, backoff_base=1.0, deadline=60.0) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "failed" == result.outcome
+    assert "HTTP 500 (after 4 attempts)" == result.error
+    assert 3 == len(fake_time.sleeps)
+    for attempt, wait in enumerate(fake_time.sleeps):
+        assert 0.5 * 2**attempt <= wait <= 2**attempt
+
+
+def test_dropped_connection_is_retried(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """A connection closed without an answer is retried, and the next answer is used."""
+    local_site.handle("/p", sequence(drop_connection(), respond(200, PAGE)))
+    with make_fetcher(fake_time) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert 2 == result.attempts
+    assert result.history[0].error.startswith("connection failed")
+
+
+def test_refused_connection_fails_with_reason(fake_time: FakeTime) -> None:
+    """Nobody listening: a failed result naming the refusal, never an exception."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with make_fetcher(fake_time, retries=1) as fetcher:
+        result = fetcher.fetch(FetchRequest(f"http://127.0.0.1:{port}/"))
+    assert "failed" == result.outcome
+    assert "connection failed" in result.error
+    assert "refused" in result.error.lower()
+    assert 2 == result.attempts
+
+
+def test_long_retry_after_fails_fast_and_holds_the_host(
+    local_site: LocalSite, fake_time: FakeTime
+) -> None:
+    """429 with Retry-After: 120 fails at once; the host gets no request until 120 s pass."""
+    local_site.handle("/p", respond(429, "slow down", {"Retry-After": "120"}))
+    local_site.set("/other", PAGE)
+    with make_fetcher(fake_time) as fetcher:
+        first = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fake_time.now += 60
+        held = fetcher.fetch(FetchRequest(local_site.url("/other")))
+        fake_time.now += 61
+        later = fetcher.fetch(FetchRequest(local_site.url("/other")))
+    assert "failed" == first.outcome
+    assert "rate limited" in first.error
+    assert 1 == first.attempts
+    assert [] == fake_time.sleeps
+    assert "failed" == held.outcome
+    assert "rate limited" in held.error
+    assert 0 == held.attempts
+    assert "ok" == later.outcome
+    assert ["/p", "/other"] == local_site.paths()
+
+
+def test_retry_after_http_date_is_honoured(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """A Retry-After given as an HTTP date two minutes ahead holds the host for two minutes."""
+    when = email.utils.formatdate(time.time() + 120, usegmt=True)
+    local_site.handle("/p", respond(503, "down", {"Retry-After": when}))
+    with make_fetcher(fake_time) as fetcher:
+        first = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fake_time.now += 100
+        held = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "rate limited" in first.error
+    assert "rate limited" in held.error
+    assert 1 == len(local_site.paths())
+
+
+def test_absurd_retry_after_is_clamped(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """A Retry-After of years holds the host only for max_retry_after."""
+    local_site.handle("/p", sequence(respond(429, "", {"Retry-After": "999999999"})))
+    local_site.set("/q", PAGE)
+    with make_fetcher(fake_time, max_retry_after=600.0) as fetcher:
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fake_time.now += 601
+        result = fetcher.fetch(FetchRequest(local_site.url("/q")))
+    assert "ok" == result.outcome
+
+
+def test_parse_retry_after_forms() -> None:
+    """Seconds, HTTP dates (against the Date header), garbage and clamping."""
+    date = "Wed, 01 Jan 2025 10:00:00 GMT"
+    assert 30.0 == parse_retry_after("30")
+    assert 90.0 == parse_retry_after("Wed, 01 Jan 2025 10:01:30 GMT", date)
+    assert 0.0 == parse_retry_after("Wed, 01 Jan 2025 09:00:00 GMT", date)
+    assert 3600.0 == parse_retry_after("86400000")
+    assert 10.0 == parse_retry_after("Thu, 02 Jan 2025 10:00:00 GMT", date, max_wait=10.0)
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("-5") is None
+    assert parse_retry_after(None) is None
+
+
+# robots.txt (R16).
+
+
+def test_robots_disallowed_path_is_never_requested(local_site: LocalSite) -> None:
+    """A path robots.txt disallows is "blocked" and not requested; robots.txt is read once."""
+    local_site.set("/robots.txt", "User-agent: *\nDisallow: /private\n", content_type="text/plain")
+    local_site.set("/private/p", PAGE)
+    local_site.set("/public", PAGE)
+    with make_fetcher(obey_robots=True) as fetcher:
+        blocked = fetcher.fetch(FetchRequest(local_site.url("/private/p")))
+        allowed = fetcher.fetch(FetchRequest(local_site.url("/public")))
+    assert "blocked" == blocked.outcome
+    assert "disallowed by robots.txt" == blocked.error
+    assert 0 == blocked.attempts
+    assert "ok" == allowed.outcome
+    assert ["/robots.txt", "/public"] == local_site.paths()
+    assert USER_AGENT == local_site.requests_for("/robots.txt")[0].headers["User-Agent"]
+
+
+def test_robots_rules_for_our_agent_apply(local_site: LocalSite) -> None:
+    """A group naming our product token applies to us rather than the * group."""
+    local_site.set(
+        "/robots.txt",
+        "User-agent: jurisdiction-watcher-test\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
+        content_type="text/plain",
+    )
+    local_site.set("/p", PAGE)
+    with make_fetcher(obey_robots=True) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "blocked" == result.outcome
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_robots_401_403_disallow_everything(local_site: LocalSite, status: int) -> None:
+    """robots.txt answering 401 or 403 means nothing may be fetched from the host."""
+    local_site.set("/robots.txt", "no", status=status)
+    local_site.set("/p", PAGE)
+    with make_fetcher(obey_robots=True) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "blocked" == result.outcome
+    assert ["/robots.txt"] == local_site.paths()
+
+
+def test_robots_5xx_means_nothing_fetched_this_time(
+    local_site: LocalSite, fake_time: FakeTime
+) -> None:
+    """robots.txt answering 503 stops the host for now; once it reads, pages are fetched."""
+    local_site.set("/robots.txt", "down", status=503)
+    local_site.set("/p", PAGE)
+    with make_fetcher(fake_time, obey_robots=True) as fetcher:
+        first = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        again = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        local_site.remove("/robots.txt")
+        fake_time.now += 3600
+        later = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "failed" == first.outcome
+    assert "robots.txt unreachable" in first.error
+    assert "failed" == again.outcome
+    assert "ok" == later.outcome
+    assert ["/robots.txt", "/robots.txt", "/p"] == local_site.paths()
+
+
+def test_robots_404_allows_everything(local_site: LocalSite) -> None:
+    """No robots.txt (404) means every path may be fetched."""
+    local_site.set("/p", PAGE)
+    with make_fetcher(obey_robots=True) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert ["/robots.txt", "/p"] == local_site.paths()
+
+
+def test_robots_crawl_delay_paces_the_host(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """Crawl-delay: 10 spaces every request to the host by 10 s."""
+    local_site.set(
+        "/robots.txt", "User-agent: *\nCrawl-delay: 10\nAllow: /\n", content_type="text/plain"
+    )
+    local_site.set("/a", PAGE)
+    local_site.set("/b", PAGE)
+    with make_fetcher(fake_time, obey_robots=True, min_host_delay=1.0, deadline=60.0) as fetcher:
+        results = [fetcher.fetch(FetchRequest(local_site.url(p))) for p in ("/a", "/b")]
+    assert ["ok", "ok"] == [result.outcome for result in results]
+    assert [10.0, 10.0] == fake_time.sleeps
+
+
+def test_robots_expires_after_ttl(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """robots.txt is cached per host and read again once its TTL has passed."""
+    local_site.set("/p", PAGE)
+    with make_fetcher(fake_time, obey_robots=True, robots_ttl=100.0) as fetcher:
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fake_time.now += 101
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert ["/robots.txt", "/p", "/p", "/robots.txt", "/p"] == local_site.paths()
+
+
+# Pacing per host and parallel hosts.
+
+
+def test_min_host_delay_between_requests(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """Two requests to one host are at least min_host_delay apart."""
+    local_site.set("/p", PAGE)
+    with make_fetcher(fake_time, min_host_delay=1.0) as fetcher:
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+        fake_time.now += 5
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert [1.0] == fake_time.sleeps
+
+
+def test_fetch_many_paces_each_host_and_runs_hosts_in_parallel() -> None:
+    """fetch_many spaces one host's requests by its delay while hosts proceed together."""
+    delay = 0.3
+    with LocalSite() as first, LocalSite() as second:
+        for site in (first, second):
+            for path in ("/1", "/2", "/3"):
+                site.set(path, PAGE)
+        urls = [site.url(path) for path in ("/1", "/2", "/3") for site in (first, second)]
+        started = time.monotonic()
+        with make_fetcher(min_host_delay=delay) as fetcher:
+            results = list(fetcher.fetch_many(FetchRequest(url) for url in urls))
+        elapsed = time.monotonic() - started
+        arrivals = {site.host: [r.at for r in site.requests] for site in (first, second)}
+    assert sorted(urls) == sorted(result.url for result in results)
+    assert {"ok"} == {result.outcome for result in results}
+    for times in arrivals.values():
+        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        assert all(gap >= delay * 0.95 for gap in gaps), gaps
+    # Sequential hosts would need four delays; parallel ones need two.
+    assert elapsed < 4 * delay
+
+
+def test_fetch_many_with_nothing_yields_nothing() -> None:
+    """No requests, no results, no threads left waiting."""
+    with make_fetcher() as fetcher:
+        assert [] == list(fetcher.fetch_many([]))
+
+
+# Size cap (R19).
+
+
+def test_large_declared_body_stops_at_cap(local_site: LocalSite) -> None:
+    """A 50 MiB page with a Content-Length is refused at the cap without reading it."""
+    local_site.set("/big", b"a" * (50 * 2**20))
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/big")))
+    assert "failed" == result.outcome
+    assert f"too large (> {10 * 2**20} bytes)" == result.error
+    assert 200 == result.status
+
+
+def test_large_streamed_body_stops_at_cap(local_site: LocalSite) -> None:
+    """A 50 MiB page without a Content-Length is read only up to the cap."""
+    local_site.handle("/big", stream_without_length(b"a" * 2**20, 50))
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/big")))
+    assert "failed" == result.outcome
+    assert f"too large (> {10 * 2**20} bytes)" == result.error
+
+
+def test_gzip_bomb_stops_at_cap(local_site: LocalSite) -> None:
+    """A small gzip body that inflates to 100 MiB stops at the cap on decoded bytes."""
+    bomb = gzip.compress(b"a" * (100 * 2**20))
+    local_site.set("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    with make_fetcher(max_bytes=2**20) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/bomb")))
+    assert len(bomb) < 2**20
+    assert "failed" == result.outcome
+    assert f"too large (> {2**20} bytes)" == result.error
+
+
+def test_gzip_page_is_decoded(local_site: LocalSite) -> None:
+    """An ordinary gzip-encoded page arrives decoded."""
+    local_site.set("/z", gzip.compress(PAGE.encode()), headers={"Content-Encoding": "gzip"})
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/z")))
+    assert PAGE == result.text
+
+
+def test_broken_gzip_fails_with_reason(local_site: LocalSite) -> None:
+    """A body that claims gzip but is not fails with a decoding reason."""
+    local_site.set("/z", b"not gzip at all" * 10, headers={"Content-Encoding": "gzip"})
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/z")))
+    assert "failed" == result.outcome
+    assert "cannot decode the gzip body" in result.error
+
+
+# Encodings (R19).
+
+
+def test_cp1252_without_charset_reads_curly_quotes(local_site: LocalSite) -> None:
+    """A windows-1252 page with no charset anywhere decodes 0x93/0x94 as curly quotes."""
+    body = b"<p>The city said \x93we will not comply\x94 \x96 a sanctuary city.</p>"
+    local_site.set("/p", body, content_type="text/html")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "cp1252" == result.encoding
+    assert "<p>The city said \u201cwe will not comply\u201d \u2013 a sanctuary city.</p>" == (
+        result.text
+    )
+
+
+def test_meta_charset_without_header(local_site: LocalSite) -> None:
+    """<meta charset> decides when the header has none."""
+    body = '<meta charset="iso-8859-15"><p>Budget \u20ac5M</p>'.encode("iso-8859-15")
+    local_site.set("/p", body, content_type="text/html")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "<p>Budget \u20ac5M</p>" in result.text
+
+
+def test_meta_http_equiv_charset_without_header(local_site: LocalSite) -> None:
+    """<meta http-equiv="Content-Type" content="...; charset=..."> decides too."""
+    body = (
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        "<p>\u041c\u043e\u0441\u043a\u0432\u0430</p>"
+    ).encode("windows-1251")
+    local_site.set("/p", body, content_type="text/html")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "<p>\u041c\u043e\u0441\u043a\u0432\u0430</p>" in result.text
+
+
+def test_header_charset_wins_over_meta() -> None:
+    """The Content-Type charset outranks a <meta> that contradicts it."""
+    body = '<meta charset="utf-8"><p>caf\u00e9</p>'.encode("cp1252")
+    assert "cp1252" == detect_encoding(body, "text/html; charset=windows-1252")
+
+
+def test_latin1_label_reads_as_windows_1252() -> None:
+    """A page labelled iso-8859-1 is read as windows-1252, as browsers do."""
+    assert "cp1252" == detect_encoding(b"\x93x\x94", "text/html; charset=ISO-8859-1")
+
+
+def test_utf8_without_charset_and_bom() -> None:
+    """Undeclared valid UTF-8 is UTF-8; a BOM outranks everything."""
+    assert "utf-8" == detect_encoding("caf\u00e9".encode(), "text/html")
+    assert "utf-8" == detect_encoding(b"\xef\xbb\xbfhello", "text/html; charset=cp1252")
+
+
+def test_garbage_bytes_with_nul_fail_as_binary(local_site: LocalSite) -> None:
+    """Binary garbage served as HTML fails with a reason instead of becoming text."""
+    local_site.set("/p", bytes(range(256)) * 8)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "failed" == result.outcome
+    assert "the body is binary data, not text" == result.error
+
+
+def test_garbage_text_bytes_decode_without_error(local_site: LocalSite) -> None:
+    """Invalid bytes without NULs decode to some text, never an exception."""
+    local_site.set("/p", bytes(range(1, 256)) * 4, content_type="text/html; charset=utf-8")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert "\ufffd" in result.text
+
+
+def test_empty_body_fails(local_site: LocalSite) -> None:
+    """A 200 with an empty body fails, so it can never replace a real snapshot."""
+    local_site.set("/p", b"")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "failed" == result.outcome
+    assert "empty body" == result.error
+
+
+# Content types.
+
+
+def test_pdf_is_refused(local_site: LocalSite) -> None:
+    """A PDF is refused with its content type named."""
+    local_site.set("/doc.pdf", b"%PDF-1.7 ...", content_type="application/pdf")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/doc.pdf")))
+    assert "failed" == result.outcome
+    assert "unsupported content type application/pdf" == result.error
+
+
+def test_image_is_refused(local_site: LocalSite) -> None:
+    """An image is refused with its content type named."""
+    local_site.set("/i.png", b"\x89PNG....", content_type="image/png")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/i.png")))
+    assert "unsupported content type image/png" == result.error
+
+
+def test_feed_types_accepted_when_asked(local_site: LocalSite) -> None:
+    """An RSS feed is refused as a page but read when the caller accepts feed types."""
+    local_site.set("/feed", "<rss></rss>", content_type="application/rss+xml")
+    with make_fetcher() as fetcher:
+        as_page = fetcher.fetch(FetchRequest(local_site.url("/feed")))
+        as_feed = fetcher.fetch(FetchRequest(local_site.url("/feed"), accept=FEED_TYPES))
+    assert "failed" == as_page.outcome
+    assert "ok" == as_feed.outcome
+    assert "application/rss+xml" == as_feed.content_type
+    assert "text/plain" in HTML_TYPES
+
+
+# Redirects and SSRF (R19, R22).
+
+
+def test_redirect_chain_within_limit_is_followed(local_site: LocalSite) -> None:
+    """Five hops are followed to the final page, whose URL is reported."""
+    for hop in range(5):
+        local_site.handle(f"/r{hop}", redirect(f"/r{hop + 1}" if hop < 4 else "/final"))
+    local_site.set("/final", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/r0")))
+    assert "ok" == result.outcome
+    assert local_site.url("/final") == result.final_url
+    assert 6 == result.attempts
+
+
+def test_redirect_chain_beyond_limit_fails(local_site: LocalSite) -> None:
+    """Six hops with a limit of five fail without requesting the sixth target."""
+    for hop in range(6):
+        local_site.handle(f"/r{hop}", redirect(f"/r{hop + 1}"))
+    local_site.set("/r6", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/r0")))
+    assert "failed" == result.outcome
+    assert "too many redirects (> 5)" == result.error
+    assert "/r6" not in local_site.paths()
+
+
+def test_redirect_loop_fails(local_site: LocalSite) -> None:
+    """A redirect back to a URL already visited fails as a loop."""
+    local_site.handle("/a", redirect("/b"))
+    local_site.handle("/b", redirect("/a"))
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/a")))
+    assert "failed" == result.outcome
+    assert result.error.startswith("redirect loop")
+    assert ["/a", "/b"] == local_site.paths()
+
+
+def test_redirect_to_not_allowed_host_is_refused(local_site: LocalSite) -> None:
+    """A redirect to another host not in the allowed hosts is refused before resolving it."""
+    resolved: list[str] = []
+
+    def resolve(host: str, port: int) -> list[tuple]:
+        resolved.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    local_site.handle("/p", redirect("http://elsewhere.example/x"))
+    with make_fetcher(resolve=resolve) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "blocked" == result.outcome
+    assert "elsewhere.example is not one of the source's allowed hosts" in result.error
+    assert [] == resolved
+
+
+def test_redirect_to_loopback_host_is_refused_even_when_allowed(local_site: LocalSite) -> None:
+    """An allowed host that resolves to a loopback address is refused and never requested."""
+    local_site.handle("/p", redirect(f"http://localhost:{local_site.port}/secret"))
+    local_site.set("/secret", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"localhost"}))
+        )
+    assert "blocked" == result.outcome
+    assert "loopback" in result.error
+    assert ["/p"] == local_site.paths()
+
+
+def test_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> None:
+    """A redirect to 169.254.169.254 is refused as link-local even when listed."""
+    local_site.handle("/p", redirect("http://169.254.169.254/latest/meta-data/"))
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"169.254.169.254"}))
+        )
+    assert "blocked" == result.outcome
+    assert "link-local" in result.error
+
+
+def test_untrusted_link_to_loopback_is_refused(local_site: LocalSite) -> None:
+    """A followed link (trusted=False) to a loopback host is refused before any request."""
+    local_site.set("/p", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p"), trusted=False))
+    assert "blocked" == result.outcome
+    assert [] == local_site.paths()
+
+
+def test_non_http_redirect_is_refused(local_site: LocalSite) -> None:
+    """A redirect to file:// is refused."""
+    local_site.handle("/p", redirect("file:///etc/passwd"))
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "blocked" == result.outcome
+    assert "only http and https" in result.error
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("172.16.5.5", "private"),
+        ("169.254.169.254", "link-local"),
+        ("100.64.0.1", "carrier-grade NAT"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+        ("::1", "loopback"),
+        ("fd00::1", "private"),
+        ("::ffff:10.0.0.1", "private"),
+    ],
+)
+def test_unsafe_host_reason_names_non_public_addresses(address: str, kind: str) -> None:
+    """Allowed hosts resolving to non-public addresses are refused with the kind named."""
+
+    def resolve(host: str, port: int) -> list[tuple]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    reason = unsafe_host_reason("city.example", frozenset({"city.example"}), resolve)
+    assert reason is not None
+    assert f"{kind} address {address}" in reason
+
+
+def test_unsafe_host_reason_allows_public_allowed_host() -> None:
+    """An allowed host on a public address (host or host:port listed) is fine."""
+
+    def resolve(host: str, port: int) -> list[tuple]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    assert unsafe_host_reason("city.example", frozenset({"City.Example"}), resolve) is None
+    assert (
+        unsafe_host_reason("city.example:8080", frozenset({"city.example:8080"}), resolve) is None
+    )
+
+
+# Timeouts and the deadline (R9).
+
+
+def test_server_that_never_answers_times_out(local_site: LocalSite) -> None:
+    """A server that accepts and never answers fails at the read timeout, quickly."""
+    local_site.handle("/p", hang())
+    started = time.monotonic()
+    with make_fetcher(read_timeout=0.3, retries=1, backoff_base=0.05) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    elapsed = time.monotonic() - started
+    assert "failed" == result.outcome
+    assert "read timeout" in result.error
+    assert 2 == result.attempts
+    assert elapsed < 2.0
+
+
+def test_trickling_body_stops_at_the_deadline(local_site: LocalSite) -> None:
+    """A body sent a byte at a time stops at the overall deadline, not the read timeout."""
+    local_site.handle("/p", trickle(b"x" * 1000, interval=0.02))
+    started = time.monotonic()
+    with make_fetcher(read_timeout=0.5, deadline=0.6) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    elapsed = time.monotonic() - started
+    assert "failed" == result.outcome
+    assert "deadline of 0.6 s exceeded" == result.error
+    assert elapsed < 1.5

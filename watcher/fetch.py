@@ -1,0 +1,884 @@
+"""Polite HTTP fetching: robots.txt, per-host pacing, retries, caps, and no SSRF.
+
+The only module of watcher that imports requests. `Fetcher.fetch` never raises for network
+or HTTP trouble: it returns a FetchResult whose outcome is "ok", "not_modified", "blocked"
+(robots.txt or the redirect policy forbids the URL; asking again will not help) or "failed"
+(with a human reason in `error`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import email.utils
+import ipaddress
+import logging
+import queue
+import random
+import re
+import socket
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import charset_normalizer
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.response import BaseHTTPResponse
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+FEED_TYPES: frozenset[str] = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
+)
+
+OUTCOMES: tuple[str, ...] = ("ok", "not_modified", "blocked", "failed")
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# 501 and 505 say the server will never do it; every other 5xx may pass.
+PERMANENT_SERVER_ERRORS = frozenset({501, 505})
+
+READ_CHUNK = 64 * 1024
+CHARSET_SNIFF_BYTES = 4096
+ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB; more is not a robots file
+ROBOTS_MAX_REDIRECTS = 5
+# A host whose robots.txt could not be read is left alone for this long ("this time").
+ROBOTS_ERROR_TTL = 300.0
+CARRIER_GRADE_NAT = ipaddress.ip_network("100.64.0.0/10")
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do real pages:
+# "iso-8859-1" pages routinely hold curly quotes at 0x93 and 0x94.
+_WINDOWS_1252_ALIASES = frozenset({"latin_1", "ascii", "iso8859_1"})
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One URL to fetch, with what we know of it from the last fetch."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    trusted: bool = True  # a configured URL: its own host is trusted, even on a private address
+    allowed_hosts: frozenset[str] = frozenset()  # other hosts it may redirect to ("host[:port]")
+    accept: frozenset[str] = HTML_TYPES  # media types worth reading
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One HTTP request made for a fetch, measured."""
+
+    url: str
+    status: int | None
+    bytes: int
+    duration: float
+    error: str | None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What came of one fetch."""
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    outcome: str  # "ok" | "not_modified" | "blocked" | "failed"
+    status: int | None
+    body: bytes | None
+    text: str | None  # body decoded
+    content_type: str | None  # media type, lower case, without parameters
+    etag: str | None
+    last_modified: str | None
+    bytes: int
+    duration: float
+    error: str | None  # a clear human reason when the outcome is not "ok"/"not_modified"
+    attempts: int  # requests made for the URL (retries and redirect hops; robots.txt aside)
+    encoding: str | None = None  # the codec `text` was decoded with
+    history: tuple[Attempt, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+class _Stop(Exception):
+    """Ends a fetch with this outcome and reason."""
+
+    def __init__(self, outcome: str, error: str, status: int | None = None) -> None:
+        super().__init__(error)
+        self.outcome = outcome
+        self.error = error
+        self.status = status
+
+
+class _NotNow(_Stop):
+    """The host may not be asked yet (Retry-After, pacing); nothing was requested."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__("failed", error)
+
+
+class _Transient(Exception):
+    """A failure worth retrying: connection trouble, 429, most 5xx."""
+
+    def __init__(
+        self, error: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(error)
+        self.error = error
+        self.retry_after = retry_after
+        self.status = status
+
+
+@dataclass
+class _Answer:
+    url: str
+    status: int
+    headers: CaseInsensitiveDict[str]
+    body: bytes | None  # None when not read (redirects, 304, errors)
+
+
+@dataclass
+class _Progress:
+    """What one fetch has done so far; becomes the FetchResult."""
+
+    final_url: str
+    attempts: list[Attempt] = field(default_factory=list)
+    status: int | None = None
+
+
+@dataclass
+class _RobotsRules:
+    parser: urllib.robotparser.RobotFileParser | None  # None: see allow_all
+    allow_all: bool
+    unreachable: str | None  # why robots.txt could not be read; nothing is fetched then
+    expires: float
+
+
+@dataclass
+class _HostState:
+    """Pacing and rate-limit state of one host; `lock` serialises its requests."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_request_at: float = float("-inf")
+    not_before: float = float("-inf")  # from a Retry-After
+    crawl_delay: float = 0.0
+    robots: dict[str, _RobotsRules] = field(default_factory=dict)  # by scheme
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+Resolver = Callable[..., list[tuple]]
+
+
+class Fetcher:
+    """A good-citizen HTTP client: one pooled session, paced and robots-aware per host."""
+
+    def __init__(
+        self,
+        user_agent: str,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 30.0,
+        deadline: float = 60.0,
+        max_bytes: int = 10 * 2**20,
+        max_redirects: int = 5,
+        min_host_delay: float = 1.0,
+        retries: int = 3,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 30.0,
+        max_retry_after: float = 3600.0,
+        max_inline_wait: float = 5.0,
+        max_host_wait: float = 60.0,
+        obey_robots: bool = True,
+        robots_ttl: float = 3600.0,
+        pool_size: int = 16,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        resolve: Resolver = socket.getaddrinfo,
+    ) -> None:
+        if not user_agent.strip():
+            raise ValueError("a User-Agent naming the tool and a contact is required")
+        self.user_agent = user_agent
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.min_host_delay = min_host_delay
+        self.retries = retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_retry_after = max_retry_after
+        self.max_inline_wait = max_inline_wait
+        self.max_host_wait = max_host_wait
+        self.obey_robots = obey_robots
+        self.robots_ttl = robots_ttl
+        self.clock = clock
+        self.sleep = sleep
+        self.resolve = resolve
+        self._random = random.Random()
+        self._hosts: dict[str, _HostState] = {}
+        self._hosts_lock = threading.Lock()
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = user_agent
+        # We retry ourselves, so that every attempt is paced and measured.
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # The public entry points.
+
+    def fetch(self, request: FetchRequest) -> FetchResult:
+        """Fetch one URL politely; never raises for network or HTTP trouble."""
+        started = self.clock()
+        progress = _Progress(final_url=request.url)
+        try:
+            answer = self._follow_redirects(request, progress, started + self.deadline)
+        except _Stop as stop:
+            log.warning("%s %s: %s", stop.outcome, request.url, stop.error)
+            return self._result(request, progress, started, stop.outcome, error=stop.error)
+        except Exception as exc:  # a bug must not take the whole crawl down with it
+            log.exception("unexpected error fetching %s", request.url)
+            error = f"internal error: {type(exc).__name__}: {exc}"
+            return self._result(request, progress, started, "failed", error=error)
+        if answer.status == 304:
+            return self._result(request, progress, started, "not_modified", answer=answer)
+        return self._decoded_result(request, progress, started, answer)
+
+    def fetch_many(
+        self, requests: Iterable[FetchRequest], workers: int = 8
+    ) -> Iterator[FetchResult]:
+        """Fetch many URLs: hosts in parallel, each host's URLs in turn; results as they finish."""
+        by_host: dict[str, list[FetchRequest]] = {}
+        for request in requests:
+            by_host.setdefault(_host_key(request.url), []).append(request)
+        if not by_host:
+            return
+        results: queue.Queue[FetchResult | None] = queue.Queue()
+        stopping = threading.Event()
+
+        def fetch_host(host_requests: list[FetchRequest]) -> None:
+            try:
+                for request in host_requests:
+                    if stopping.is_set():
+                        break
+                    results.put(self.fetch(request))
+            finally:
+                results.put(None)  # this host is done
+
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(by_host)))) as pool:
+            for host_requests in by_host.values():
+                pool.submit(fetch_host, host_requests)
+            hosts_left = len(by_host)
+            try:
+                while hosts_left:
+                    result = results.get()
+                    if result is None:
+                        hosts_left -= 1
+                    else:
+                        yield result
+            finally:
+                # The caller stopped early: let the workers finish their current fetch only.
+                stopping.set()
+
+    # Redirects, and the checks made at every hop.
+
+    def _follow_redirects(
+        self, request: FetchRequest, progress: _Progress, deadline_at: float
+    ) -> _Answer:
+        own_host = _hostname(request.url) if request.trusted else None
+        headers = _conditional_headers(request)
+        url = _without_fragment(request.url)
+        seen = {url}
+        for _hop in range(self.max_redirects + 1):
+            progress.final_url = url
+            self._check_target(url, own_host, request.allowed_hosts)
+            if self.obey_robots:
+                self._check_robots(url, own_host, request.allowed_hosts, deadline_at)
+            answer = self._get_with_retries(url, headers, request.accept, progress, deadline_at)
+            if answer.status not in REDIRECT_STATUSES:
+                return answer
+            location = answer.headers.get("Location")
+            if not location:
+                raise _Stop("failed", f"HTTP {answer.status} without a Location header")
+            next_url = _without_fragment(urljoin(url, location.strip()))
+            if next_url in seen:
+                raise _Stop("failed", f"redirect loop: {url} -> {next_url}")
+            seen.add(next_url)
+            log.debug("redirect %s -> %s", url, next_url)
+            url = next_url
+        raise _Stop("failed", f"too many redirects (> {self.max_redirects})")
+
+    def _check_target(self, url: str, own_host: str | None, allowed_hosts: frozenset[str]) -> None:
+        """Refuse, before any request, a URL we must not ask for (R22: no SSRF)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise _Stop("blocked", f"refused {url}: only http and https URLs are fetched")
+        hostname = parts.hostname or ""
+        if not hostname:
+            raise _Stop("failed", f"no host in URL {url}")
+        if hostname == own_host:
+            return
+        reason = unsafe_host_reason(parts.netloc, allowed_hosts, self.resolve)
+        if reason:
+            raise _Stop("blocked", f"refused {url}: {reason}")
+
+    # robots.txt
+
+    def _check_robots(
+        self, url: str, own_host: str | None, allowed_hosts: frozenset[str], deadline_at: float
+    ) -> None:
+        parts = urlsplit(url)
+        rules = self._robots_rules(parts.scheme, parts.netloc, own_host, allowed_hosts, deadline_at)
+        if rules.unreachable:
+            raise _Stop("failed", f"not fetched: {rules.unreachable}")
+        if rules.parser is None:
+            if rules.allow_all:
+                return
+            raise _Stop("blocked", "robots.txt denies access to everything (it answered 401/403)")
+        if not rules.parser.can_fetch(self.user_agent, url):
+            raise _Stop("blocked", "disallowed by robots.txt")
+
+    def _robots_rules(
+        self,
+        scheme: str,
+        netloc: str,
+        own_host: str | None,
+        allowed_hosts: frozenset[str],
+        deadline_at: float,
+    ) -> _RobotsRules:
+        state = self._host_state(netloc)
+        # One thread reads a host's robots.txt; the others wait for its answer.
+        with state.robots_lock:
+            rules = state.robots.get(scheme)
+            if rules is not None and rules.expires > self.clock():
+                return rules
+            rules = self._read_robots(scheme, netloc, own_host, allowed_hosts, deadline_at)
+            state.robots[scheme] = rules
+        crawl_delay = 0.0
+        if rules.parser is not None:
+            delay = rules.parser.crawl_delay(self.user_agent)
+            crawl_delay = float(delay) if delay is not None else 0.0
+        with state.lock:
+            if crawl_delay != state.crawl_delay:
+                # The robots.txt request itself was paced by the old delay.
+                old_delay = self._delay_of(state)
+                state.crawl_delay = crawl_delay
+                state.next_request_at += self._delay_of(state) - old_delay
+        return rules
+
+    def _read_robots(
+        self,
+        scheme: str,
+        netloc: str,
+        own_host: str | None,
+        allowed_hosts: frozenset[str],
+        deadline_at: float,
+    ) -> _RobotsRules:
+        url = urlunsplit((scheme, netloc, "/robots.txt", "", ""))
+        for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
+            try:
+                answer = self._attempt(url, {}, None, None, deadline_at, ROBOTS_MAX_BYTES)
+            except _Transient as trouble:
+                return self._robots_unreachable(url, trouble.error)
+            except _NotNow:
+                raise
+            except _Stop as stop:
+                return self._robots_unreachable(url, stop.error)
+            if answer.status in REDIRECT_STATUSES and answer.headers.get("Location"):
+                next_url = urljoin(url, answer.headers["Location"].strip())
+                try:
+                    self._check_target(next_url, own_host, allowed_hosts)
+                except _Stop as refusal:
+                    # We cannot read it, and the site did not say no: as if it had none.
+                    log.info("robots.txt of %s: %s; treated as absent", netloc, refusal.error)
+                    return self._robots_parsed(None, allow_all=True)
+                url = next_url
+                continue
+            if answer.status in (401, 403):
+                log.info("robots.txt of %s answered %s: nothing allowed", netloc, answer.status)
+                return self._robots_parsed(None, allow_all=False)
+            if 200 <= answer.status < 300:
+                parser = urllib.robotparser.RobotFileParser(url)
+                lines = (answer.body or b"").decode("utf-8", errors="replace").splitlines()
+                parser.parse(lines)
+                return self._robots_parsed(parser, allow_all=False)
+            # 404, 410 and other 4xx: the site has no rules for us.
+            return self._robots_parsed(None, allow_all=True)
+        return self._robots_parsed(None, allow_all=True)
+
+    def _robots_parsed(
+        self, parser: urllib.robotparser.RobotFileParser | None, allow_all: bool
+    ) -> _RobotsRules:
+        return _RobotsRules(parser, allow_all, None, self.clock() + self.robots_ttl)
+
+    def _robots_unreachable(self, url: str, error: str) -> _RobotsRules:
+        log.warning("cannot read %s (%s): nothing fetched from that host for now", url, error)
+        reason = f"robots.txt unreachable ({error})"
+        return _RobotsRules(None, False, reason, self.clock() + ROBOTS_ERROR_TTL)
+
+    # Retries, pacing and one request.
+
+    def _get_with_retries(
+        self,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[str],
+        progress: _Progress,
+        deadline_at: float,
+    ) -> _Answer:
+        error = ""
+        for attempt in range(1, self.retries + 2):
+            try:
+                return self._attempt(url, headers, accept, progress, deadline_at, self.max_bytes)
+            except _Transient as trouble:
+                error = trouble.error
+                retry_after = trouble.retry_after
+            if attempt > self.retries:
+                break
+            if retry_after is not None and retry_after > self.max_inline_wait:
+                # _attempt recorded the host's "not before"; no worker sleeps through it.
+                raise _Stop("failed", f"{error}; {self._rate_limit_text(url)}")
+            wait = retry_after if retry_after is not None else self._backoff(attempt)
+            if self.clock() + wait >= deadline_at:
+                raise _Stop("failed", f"{error}; no time left to retry within the deadline")
+            log.info("%s: %s; retry %d in %.1f s", url, error, attempt, wait)
+            self.sleep(wait)
+        raise _Stop("failed", f"{error} (after {self.retries + 1} attempts)")
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter: somewhere in the upper half of base * 2^n."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._random.random())
+
+    def _attempt(
+        self,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[str] | None,
+        progress: _Progress | None,
+        deadline_at: float,
+        max_bytes: int,
+    ) -> _Answer:
+        """One paced request; reads the body of a 2xx answer. Raises _Transient or _Stop."""
+        state = self._host_state(urlsplit(url).netloc)
+        with state.lock:
+            now = self.clock()
+            if now < state.not_before:
+                raise _NotNow(self._rate_limit_text(url))
+            wait = state.next_request_at - now
+            if wait > 0:
+                if wait > self.max_host_wait or now + wait >= deadline_at:
+                    raise _NotNow(
+                        f"{urlsplit(url).netloc} asks for {self._delay_of(state):g} s "
+                        f"between requests; the next one may start in {wait:.0f} s"
+                    )
+                self.sleep(wait)
+            started = self.clock()
+            status: int | None = None
+            nbytes = 0
+            error: str | None = None
+            try:
+                answer = self._request(url, headers, accept, deadline_at, max_bytes)
+                status = answer.status
+                nbytes = len(answer.body or b"")
+                if status == 429 or (status >= 500 and status not in PERMANENT_SERVER_ERRORS):
+                    retry_after = parse_retry_after(
+                        answer.headers.get("Retry-After"),
+                        answer.headers.get("Date"),
+                        self.max_retry_after,
+                    )
+                    if retry_after is not None:
+                        state.not_before = max(state.not_before, self.clock() + retry_after)
+                    raise _Transient(f"HTTP {status}", retry_after, status)
+                return answer
+            except (_Transient, _Stop) as trouble:
+                status = trouble.status or status
+                error = str(trouble)
+                raise
+            finally:
+                ended = self.clock()
+                state.next_request_at = ended + self._delay_of(state)
+                if progress is not None:
+                    progress.status = status
+                    progress.attempts.append(Attempt(url, status, nbytes, ended - started, error))
+                log.debug("GET %s -> %s, %d bytes, %.2f s", url, status, nbytes, ended - started)
+
+    def _delay_of(self, state: _HostState) -> float:
+        return max(self.min_host_delay, state.crawl_delay)
+
+    def _request(
+        self,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[str] | None,
+        deadline_at: float,
+        max_bytes: int,
+    ) -> _Answer:
+        remaining = deadline_at - self.clock()
+        if remaining <= 0:
+            raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
+        timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+        try:
+            response = self._session.get(
+                url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            )
+        except requests.Timeout as exc:
+            if remaining < max(self.connect_timeout, self.read_timeout):
+                # The wait was cut short by the deadline, not by the server being slow.
+                self._stop_if_past_deadline(deadline_at)
+            raise _Transient(_describe_timeout(exc, timeout)) from exc
+        except (requests.ConnectionError, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
+        except requests.RequestException as exc:
+            raise _Stop("failed", f"request failed: {_root_cause(exc)}") from exc
+        with response:
+            status = response.status_code
+            answer = _Answer(url, status, response.headers, None)
+            if 200 <= status < 300:
+                content_type = _media_type(response.headers.get("Content-Type"))
+                if accept is not None and content_type and content_type not in accept:
+                    raise _Stop("failed", f"unsupported content type {content_type}", status)
+                try:
+                    answer.body = self._read_body(response, deadline_at, max_bytes)
+                except (_Stop, _Transient) as trouble:
+                    trouble.status = status
+                    raise
+            return answer
+
+    def _read_body(self, response: requests.Response, deadline_at: float, max_bytes: int) -> bytes:
+        """Stream the decoded body, stopping at the size cap and at the deadline."""
+        declared = response.headers.get("Content-Length", "")
+        encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoded in ("", "identity") and declared.isdigit() and int(declared) > max_bytes:
+            raise _Stop("failed", f"too large (> {max_bytes} bytes)")
+        raw = response.raw
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            remaining = deadline_at - self.clock()
+            if remaining <= 0:
+                raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
+            wait_limit = min(self.read_timeout, remaining)
+            _limit_socket_wait(raw, wait_limit)
+            try:
+                # read1 returns what has arrived, so a trickle cannot hold us past the
+                # deadline; decompression is bounded by the chunk size, so a bomb cannot
+                # balloon in memory before the cap sees it.
+                chunk = raw.read1(READ_CHUNK, decode_content=True)
+            except urllib3.exceptions.DecodeError as exc:
+                raise _Stop("failed", f"cannot decode the {encoded} body: {exc}") from exc
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                if wait_limit < self.read_timeout:
+                    self._stop_if_past_deadline(deadline_at)
+                raise _Transient(f"read timeout while receiving the body: {exc}") from exc
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise _Transient(f"connection broke while receiving the body: {exc}") from exc
+            if not chunk:
+                return b"".join(chunks)
+            total += len(chunk)
+            if total > max_bytes:
+                raise _Stop("failed", f"too large (> {max_bytes} bytes)")
+            chunks.append(chunk)
+
+    def _stop_if_past_deadline(self, deadline_at: float) -> None:
+        # A socket wait cut to the deadline may wake a hair early; that is the deadline too.
+        if self.clock() >= deadline_at - 0.05:
+            raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
+
+    # Bookkeeping.
+
+    def _host_state(self, netloc: str) -> _HostState:
+        key = netloc.lower()
+        with self._hosts_lock:
+            state = self._hosts.get(key)
+            if state is None:
+                state = self._hosts[key] = _HostState()
+            return state
+
+    def _rate_limit_text(self, url: str) -> str:
+        netloc = urlsplit(url).netloc
+        state = self._host_state(netloc)
+        wait = max(0.0, state.not_before - self.clock())
+        until = datetime.fromtimestamp(time.time() + wait, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"rate limited by {netloc} until {until} ({wait:.0f} s from now)"
+
+    def _result(
+        self,
+        request: FetchRequest,
+        progress: _Progress,
+        started: float,
+        outcome: str,
+        *,
+        answer: _Answer | None = None,
+        error: str | None = None,
+    ) -> FetchResult:
+        headers = answer.headers if answer is not None else CaseInsensitiveDict()
+        content_type = _media_type(headers.get("Content-Type"))
+        return FetchResult(
+            url=request.url,
+            final_url=progress.final_url,
+            outcome=outcome,
+            status=progress.status,
+            body=None,
+            text=None,
+            content_type=content_type,
+            # A 304 may omit the validators; the ones we sent still hold.
+            etag=headers.get("ETag") or (request.etag if outcome == "not_modified" else None),
+            last_modified=headers.get("Last-Modified")
+            or (request.last_modified if outcome == "not_modified" else None),
+            bytes=0,
+            duration=self.clock() - started,
+            error=error,
+            attempts=len(progress.attempts),
+            history=tuple(progress.attempts),
+        )
+
+    def _decoded_result(
+        self, request: FetchRequest, progress: _Progress, started: float, answer: _Answer
+    ) -> FetchResult:
+        if not 200 <= answer.status < 300:
+            error = f"HTTP {answer.status}"
+            log.warning("failed %s: %s", request.url, error)
+            return self._result(request, progress, started, "failed", answer=answer, error=error)
+        body = answer.body or b""
+        problem = None
+        if not body:
+            problem = "empty body"
+        elif _looks_binary(body):
+            problem = "the body is binary data, not text"
+        if problem:
+            log.warning("failed %s: %s", request.url, problem)
+            return self._result(request, progress, started, "failed", answer=answer, error=problem)
+        encoding = detect_encoding(body, answer.headers.get("Content-Type"))
+        text = body.decode(encoding, errors="replace")
+        result = self._result(request, progress, started, "ok", answer=answer)
+        return dataclasses.replace(result, body=body, text=text, bytes=len(body), encoding=encoding)
+
+
+# Pure helpers, public where other stages or tests may use them.
+
+
+def unsafe_host_reason(
+    netloc: str, allowed_hosts: frozenset[str], resolve: Resolver = socket.getaddrinfo
+) -> str | None:
+    """Why a host we were not configured with must not be contacted, or None when it may."""
+    parts = urlsplit(f"//{netloc}")
+    hostname = (parts.hostname or "").lower()
+    allowed = {host.lower() for host in allowed_hosts}
+    if hostname not in allowed and netloc.lower() not in allowed:
+        return f"{hostname} is not one of the source's allowed hosts"
+    try:
+        addresses = {info[4][0] for info in resolve(hostname, parts.port or 80)}
+    except (OSError, UnicodeError) as exc:
+        return f"cannot resolve {hostname}: {exc}"
+    if not addresses:
+        return f"cannot resolve {hostname}"
+    for address in sorted(addresses):
+        kind = _non_public_kind(address)
+        if kind:
+            return f"{hostname} resolves to {kind} address {address}"
+    return None
+
+
+def _non_public_kind(address: str) -> str | None:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "a loopback"
+    if ip.is_link_local:
+        return "a link-local"
+    if ip.is_unspecified:
+        return "an unspecified"
+    if ip.is_multicast:
+        return "a multicast"
+    if isinstance(ip, ipaddress.IPv4Address) and ip in CARRIER_GRADE_NAT:
+        return "a carrier-grade NAT"
+    if ip.is_private or ip.is_reserved or not ip.is_global:
+        return "a private"
+    return None
+
+
+def parse_retry_after(
+    value: str | None, date_header: str | None = None, max_wait: float = 3600.0
+) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), clamped to [0, max_wait].
+
+    An HTTP date is measured from the response's own Date header when there is one, so a
+    server whose clock is off does not distort the wait.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), max_wait)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    now = datetime.now(UTC)
+    if date_header:
+        try:
+            server_now = email.utils.parsedate_to_datetime(date_header)
+            if server_now.tzinfo is not None:
+                now = server_now
+        except (TypeError, ValueError):
+            pass
+    return min(max(0.0, (when - now).total_seconds()), max_wait)
+
+
+def detect_encoding(body: bytes, content_type: str | None = None) -> str:
+    """The codec to decode a page with: BOM, header charset, <meta>/XML declaration, detection."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    declared = _charset_param(content_type)
+    if declared:
+        return declared
+    head = body[:CHARSET_SNIFF_BYTES]
+    for pattern in (_XML_ENCODING, _META_CHARSET):
+        match = pattern.search(head)
+        if match:
+            name = _codec_name(match.group(1).decode("ascii"))
+            if name:
+                # A page that is readable as bytes cannot really be UTF-16 (WHATWG).
+                return "utf-8" if name.startswith("utf_16") else _python_codec(name)
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _guess_legacy_encoding(body)
+
+
+def _guess_legacy_encoding(body: bytes) -> str:
+    best = charset_normalizer.from_bytes(body).best()
+    guess = _codec_name(best.encoding) if best is not None else None
+    if guess and _is_multi_byte(guess):
+        return _python_codec(guess)
+    # For single-byte text, detectors confuse the Windows and DOS code pages on short
+    # pages (cp1250 or cp775 for plain English with curly quotes). The pages we watch are
+    # American, where the browser default, windows-1252, is right whenever it fits.
+    try:
+        body.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return _python_codec(guess) if guess else "cp1252"
+
+
+def _is_multi_byte(codec: str) -> bool:
+    return codec.startswith(("utf", "big5", "gb", "euc", "shift_jis", "cp932", "cp949", "cp950"))
+
+
+def _charset_param(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            codec = _codec_name(value.strip().strip("\"'"))
+            return _python_codec(codec) if codec else None
+    return None
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name.replace("-", "_")
+    except LookupError:
+        return None
+
+
+def _python_codec(codec: str) -> str:
+    return "cp1252" if codec in _WINDOWS_1252_ALIASES else codec.replace("_", "-")
+
+
+def _media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def _looks_binary(body: bytes) -> bool:
+    """NUL bytes in the first KB mean binary data, unless the text is UTF-16 (it has a BOM)."""
+    head = body[:1024]
+    return b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def _conditional_headers(request: FetchRequest) -> dict[str, str]:
+    headers = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    return headers
+
+
+def _hostname(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _host_key(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _without_fragment(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
+
+
+def _limit_socket_wait(raw: BaseHTTPResponse, seconds: float) -> None:
+    """Bound the next socket read, since the timeout given to requests was set at the start."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(0.01, seconds))
+        except OSError:
+            pass
+
+
+def _describe_timeout(exc: requests.Timeout, timeout: tuple[float, float]) -> str:
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"connect timeout after {timeout[0]:g} s"
+    return f"read timeout: no answer within {timeout[1]:g} s"
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost readable reason, instead of urllib3's nested retry wording."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            current = reason
+            continue
+        nested = [arg for arg in current.args if isinstance(arg, BaseException)]
+        current = nested[0] if nested else (current.__cause__ or current.__context__)
+    return str(exc)
