@@ -57,7 +57,5 @@ def test_scenario_sends_exactly_the_expected_alerts(scenario: Path, tmp_path: Pa
             serve_step(site, scenario / "steps.toml", step.get("pages", {}))
             result = runner.invoke(main, ["--config", str(config), "crawl"])
             assert result.exit_code in (0, 1), result.output
-            expected = sorted(
-                step["alerts"], key=lambda a: (a["jurisdiction"], a["from"], a["to"])
-            )
+            expected = sorted(step["alerts"], key=lambda a: (a["jurisdiction"], a["from"], a["to"]))
             assert expected == received_alerts(sink), f"step {step['name']!r}: {result.output}"

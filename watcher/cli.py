@@ -77,7 +77,9 @@ def _default_config_path() -> str:
 @click.pass_context
 def main(ctx: click.Context, config_path: Path, log_level: str) -> None:
     """Watch DOJ and city pages for sanctuary-jurisdiction status changes; email subscribers."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     ctx.obj = Context(config_path)
 
 
@@ -90,7 +92,9 @@ def check(context: Context) -> None:
 
 
 @main.command()
-@click.option("--source", "source_ids", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@click.option(
+    "--source", "source_ids", multiple=True, metavar="ID", help="Only this source (repeatable)."
+)
 @click.option("--no-email", is_flag=True, help="Queue alerts but do not send them now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
@@ -153,7 +157,9 @@ def _summary_text(summary: Any) -> str:
 
 
 @main.command()
-@click.option("--log-level", "run_log_level", default=None, help="Log level for the daemon (default INFO).")
+@click.option(
+    "--log-level", "run_log_level", default=None, help="Log level for the daemon (default INFO)."
+)
 @pass_context
 def run(context: Context, run_log_level: str | None) -> None:
     """Run the daemon: crawl each source on its schedule and send alerts."""
@@ -184,7 +190,8 @@ def status(context: Context, jurisdiction: str | None, as_json: bool) -> None:
             for row in rows:
                 click.echo(
                     f"{row['jurisdiction']:32} {row['federal_status'] or '-':14} "
-                    f"{row['stance'] or '-':9} {row['event_date'] or '':10}  {display_name(row['jurisdiction'])}"
+                    f"{row['stance'] or '-':9} {row['event_date'] or '':10}  "
+                    f"{display_name(row['jurisdiction'])}"
                 )
             return
         history = [dict(row) for row in statuses.jurisdiction_history(store, jurisdiction)]
@@ -244,7 +251,9 @@ def _require_source(context: Context, source_id: str) -> None:
 @click.option("--to", "to_id", type=int, help="Snapshot id to diff to.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
-def diff(context: Context, source_id: str, from_id: int | None, to_id: int | None, as_json: bool) -> None:
+def diff(
+    context: Context, source_id: str, from_id: int | None, to_id: int | None, as_json: bool
+) -> None:
     """Show the latest change of a source (or between two snapshots) as a unified diff."""
     from watcher.diff import text_change, unified_diff
     from watcher.store import snapshots
@@ -256,7 +265,9 @@ def diff(context: Context, source_id: str, from_id: int | None, to_id: int | Non
             changed = [r for r in rows if snapshots.previous_snapshot(store, r["id"]) is not None]
             if from_id is not None:
                 to_row = snapshots.snapshot(store, from_id)
-                later = [r for r in rows if to_row and r["url"] == to_row["url"] and r["id"] > from_id]
+                later = [
+                    r for r in rows if to_row and r["url"] == to_row["url"] and r["id"] > from_id
+                ]
                 to_id = later[-1]["id"] if later else None
             elif changed:
                 to_id = changed[-1]["id"]
@@ -268,7 +279,11 @@ def diff(context: Context, source_id: str, from_id: int | None, to_id: int | Non
         new = snapshots.snapshot(store, to_id)
         if new is None or new["source_id"] != source_id:
             raise click.UsageError(f"snapshot {to_id} is not one of {source_id}'s")
-        old = snapshots.snapshot(store, from_id) if from_id else snapshots.previous_snapshot(store, to_id)
+        old = (
+            snapshots.snapshot(store, from_id)
+            if from_id
+            else snapshots.previous_snapshot(store, to_id)
+        )
     old_text = old["text"] if old else ""
     old_name = f"snapshot {old['id']} ({old['taken_at']})" if old else "nothing"
     new_name = f"snapshot {new['id']} ({new['taken_at']})"
@@ -281,7 +296,9 @@ def diff(context: Context, source_id: str, from_id: int | None, to_id: int | Non
         })  # fmt: skip
         return
     click.echo(f"{new['url']}")
-    click.echo(unified_diff(old_text, new["text"], old_name=old_name, new_name=new_name) or "(no change)")
+    click.echo(
+        unified_diff(old_text, new["text"], old_name=old_name, new_name=new_name) or "(no change)"
+    )
 
 
 @main.command()
@@ -290,7 +307,9 @@ def diff(context: Context, source_id: str, from_id: int | None, to_id: int | Non
 @click.option("--list-page", is_flag=True, help="Read the page as a list of jurisdictions.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
-def extract(context: Context, target: str, speaker: str | None, list_page: bool, as_json: bool) -> None:
+def extract(
+    context: Context, target: str, speaker: str | None, list_page: bool, as_json: bool
+) -> None:
     """Print the (jurisdiction, status, evidence) findings of one page."""
     from watcher.status import Extractor
 
@@ -313,7 +332,9 @@ def extract(context: Context, target: str, speaker: str | None, list_page: bool,
         for f in findings
     ]
     if as_json:
-        _print_json({"url": page.url, "title": page.title, "published": document_date, "findings": rows})
+        _print_json(
+            {"url": page.url, "title": page.title, "published": document_date, "findings": rows}
+        )
         return
     click.echo(f"{page.title or target} ({document_date or 'undated'})")
     if not rows:
@@ -340,7 +361,9 @@ def _read_target(context: Context, target: str):
         agent = config.settings.user_agent if config else f"jurisdiction-watcher/{__version__}"
         result = Fetcher(agent).fetch(FetchRequest(url=target))
         if result.outcome != "ok" or result.text is None:
-            click.echo(f"error: could not fetch {target}: {result.error or result.outcome}", err=True)
+            click.echo(
+                f"error: could not fetch {target}: {result.error or result.outcome}", err=True
+            )
             sys.exit(1)
         if result.content_type == "text/plain":
             return content.parse_text(result.text, result.final_url)
@@ -378,14 +401,38 @@ def eval_command(context: Context, corpus_dir: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("email")
-@click.option("--jurisdiction", "jurisdictions", multiple=True, metavar="ID", help="A jurisdiction id (repeatable).")
-@click.option("--state", "states", multiple=True, metavar="ST", help="A state: it and everything in it (repeatable).")
-@click.option("--status", "wanted_statuses", multiple=True, metavar="STATUS", help="Only these statuses (repeatable).")
-@click.option("--digest", type=click.Choice(["daily"]), help="One email a day instead of one per change.")
+@click.option(
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    metavar="ID",
+    help="A jurisdiction id (repeatable).",
+)
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    metavar="ST",
+    help="A state: it and everything in it (repeatable).",
+)
+@click.option(
+    "--status",
+    "wanted_statuses",
+    multiple=True,
+    metavar="STATUS",
+    help="Only these statuses (repeatable).",
+)
+@click.option(
+    "--digest", type=click.Choice(["daily"]), help="One email a day instead of one per change."
+)
 @pass_context
 def subscribe(
-    context: Context, email: str, jurisdictions: tuple[str, ...], states: tuple[str, ...],
-    wanted_statuses: tuple[str, ...], digest: str | None,
+    context: Context,
+    email: str,
+    jurisdictions: tuple[str, ...],
+    states: tuple[str, ...],
+    wanted_statuses: tuple[str, ...],
+    digest: str | None,
 ) -> None:
     """Subscribe an address to status changes (all jurisdictions unless narrowed)."""
     import re
@@ -398,20 +445,29 @@ def subscribe(
     gazetteer = get_gazetteer()
     for jurisdiction in jurisdictions:
         if not gazetteer.is_known(jurisdiction):
-            raise click.BadParameter(f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction")
+            raise click.BadParameter(
+                f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction"
+            )
     states = tuple(s.lower() for s in states)
     for state in states:
         if not gazetteer.is_known(state) or "-" in state:
-            raise click.BadParameter(f"unknown state {state!r} (use a postal code like IL)", param_hint="--state")
+            raise click.BadParameter(
+                f"unknown state {state!r} (use a postal code like IL)", param_hint="--state"
+            )
     for wanted in wanted_statuses:
         if wanted not in STATUSES:
-            raise click.BadParameter(f"unknown status {wanted!r}; one of: {', '.join(STATUSES)}", param_hint="--status")
+            raise click.BadParameter(
+                f"unknown status {wanted!r}; one of: {', '.join(STATUSES)}", param_hint="--status"
+            )
     with context.store() as store:
         subscription, token = add_subscription(
             store, email, jurisdictions=jurisdictions, states=states,
             statuses=wanted_statuses, digest=digest,
         )  # fmt: skip
-    scope = ", ".join(subscription.jurisdictions + tuple(s.upper() for s in subscription.states)) or "every jurisdiction"
+    scope = (
+        ", ".join(subscription.jurisdictions + tuple(s.upper() for s in subscription.states))
+        or "every jurisdiction"
+    )
     click.echo(f"Subscribed {email} (#{subscription.id}) to {scope}.")
     click.echo(f"Unsubscribe token: {token}")
 

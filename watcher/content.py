@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin
 
 import lxml.html
 from lxml import etree
@@ -32,7 +32,6 @@ DROPPED_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "nav", "header", "footer", "form",
         "iframe", "svg", "canvas", "button", "select", "input", "textarea", "head",
-        "header",
     }
 )  # fmt: skip
 # Elements that start a new line of text.

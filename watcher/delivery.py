@@ -21,8 +21,7 @@ from watcher.alerts import AlertContent, compose_alert, compose_digest, compose_
 from watcher.config import Config
 from watcher.diff import excerpt
 from watcher.mailer import Delivery, Mailer, SmtpSettings
-from watcher.store import Store, now_iso
-from watcher.store import outbox
+from watcher.store import Store, now_iso, outbox
 from watcher.store.subscriptions import subscription_token
 
 log = logging.getLogger(__name__)
@@ -185,9 +184,7 @@ def _record_smtp_health(store: Store, summary: SendSummary) -> None:
         conn.execute("UPDATE daemon SET smtp_error = ? WHERE id = 1", (error,))
 
 
-def alert_content(
-    store: Store, status_change_id: int, names: Callable[[str], str]
-) -> AlertContent:
+def alert_content(store: Store, status_change_id: int, names: Callable[[str], str]) -> AlertContent:
     """What an alert says, read back from the status change and its evidence."""
     row = store.query(
         """
@@ -225,7 +222,7 @@ def alert_content(
 
 
 def display_name(jurisdiction: str) -> str:
-    """"Chicago, IL" for "chicago-il", from the gazetteer; the id itself if unknown."""
+    """ "Chicago, IL" for "chicago-il", from the gazetteer; the id itself if unknown."""
     from watcher.status import get_gazetteer
 
     known = get_gazetteer().get(jurisdiction)

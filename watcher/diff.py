@@ -17,7 +17,11 @@ class TextChange:
 
 
 def unified_diff(
-    old_text: str, new_text: str, *, old_name: str = "before", new_name: str = "after",
+    old_text: str,
+    new_text: str,
+    *,
+    old_name: str = "before",
+    new_name: str = "after",
     context: int = 2,
 ) -> str:
     """A unified diff of two snapshots' text lines ("" when they are equal)."""
@@ -31,7 +35,9 @@ def text_change(old_text: str, new_text: str) -> TextChange:
     """The lines added and removed between two texts, in order."""
     added: list[str] = []
     removed: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old_text.splitlines(), b=new_text.splitlines(), autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=old_text.splitlines(), b=new_text.splitlines(), autojunk=False
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("replace", "delete"):
             removed.extend(matcher.a[i1:i2])

@@ -21,12 +21,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from watcher import content
 from watcher.config import Config, Source
-from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.feeds import FeedError, parse_feed
+from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.models import Finding, Page
 from watcher.status import Extractor
-from watcher.store import Store, now_iso
-from watcher.store import outbox, snapshots, statuses, subscriptions
+from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscriptions
 from watcher.urls import canonical_url, host_of
 
 log = logging.getLogger(__name__)
@@ -159,9 +158,7 @@ class Crawler:
 
     # -- network and parsing (no database writes) ------------------------------------------
 
-    def _fetch_source(
-        self, source: Source, state: snapshots.SourceState
-    ) -> list[FetchedDocument]:
+    def _fetch_source(self, source: Source, state: snapshots.SourceState) -> list[FetchedDocument]:
         known = state.documents.get(source.url)
         root = self._fetch_document(source, source.url, known, is_root=True)
         documents = [root]
@@ -230,7 +227,9 @@ class Crawler:
         if source.kind == "listing" and not state.baselined:
             links += self._paginated_links(source, root)
         now = self.clock()
-        recheck = timedelta(seconds=source.recheck_every) if source.recheck_every else DEFAULT_RECHECK
+        recheck = (
+            timedelta(seconds=source.recheck_every) if source.recheck_every else DEFAULT_RECHECK
+        )
         new: list[str] = []
         due: list[tuple[str, str]] = []
         seen: set[str] = {canonical_url(source.url)}
@@ -258,7 +257,12 @@ class Crawler:
     def _links(self, source: Source, root: FetchedDocument) -> list[str]:
         assert root.page is not None
         if source.follow and source.kind == "listing":
-            return [link.url for link in content.select_links(root.html or b"", root.result.final_url, source.follow)]
+            return [
+                link.url
+                for link in content.select_links(
+                    root.html or b"", root.result.final_url, source.follow
+                )
+            ]
         return [link.url for link in root.page.links]
 
     def _paginated_links(self, source: Source, root: FetchedDocument) -> list[str]:
@@ -345,7 +349,9 @@ class Crawler:
         result.documents += 1
         if fetch.outcome == "not_modified":
             result.not_modified += 1
-            document_id = snapshots.upsert_document(conn, source.id, document.url, document.is_root, at)
+            document_id = snapshots.upsert_document(
+                conn, source.id, document.url, document.is_root, at
+            )
             snapshots.mark_checked(conn, document_id, at)
             return None
         if fetch.outcome != "ok" or document.page is None:
@@ -409,7 +415,8 @@ class Crawler:
         else:
             conn.execute(
                 """
-                UPDATE sources SET last_fetch_at = ?, consecutive_failures = consecutive_failures + 1,
+                UPDATE sources SET last_fetch_at = ?,
+                    consecutive_failures = consecutive_failures + 1,
                     last_error = ? WHERE id = ?
                 """,
                 (at, root.error or root.result.error or f"HTTP {root.result.status}", source.id),

@@ -38,7 +38,7 @@ def _initial(db: sqlite_utils.Database) -> None:
             consecutive_failures INTEGER NOT NULL DEFAULT 0,
             last_error TEXT,
             selector_matched INTEGER,         -- 1/0; NULL before the first fetch
-            health_notice TEXT                -- 'failing' | 'selector' while an operator notice is out
+            health_notice TEXT                -- 'failing' | 'selector': an operator notice is out
         );
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY,
@@ -73,7 +73,7 @@ def _initial(db: sqlite_utils.Database) -> None:
             title TEXT NOT NULL DEFAULT '',
             text TEXT NOT NULL,
             html_gz BLOB,
-            published TEXT,                        -- the document's date, ISO; fetch date if unknown
+            published TEXT,                        -- the document's ISO date, else the fetch's
             UNIQUE (document_id, content_hash)
         );
         CREATE INDEX snapshots_document ON snapshots (document_id, id);
@@ -84,7 +84,7 @@ def _initial(db: sqlite_utils.Database) -> None:
             status TEXT NOT NULL,
             evidence TEXT NOT NULL,
             position INTEGER NOT NULL,
-            event_date TEXT NOT NULL,              -- when it happened: the sentence's date, else the document's
+            event_date TEXT NOT NULL,              -- the sentence's date, else the document's
             url TEXT NOT NULL
         );
         CREATE INDEX findings_jurisdiction ON findings (jurisdiction, event_date);
@@ -151,7 +151,7 @@ def _initial(db: sqlite_utils.Database) -> None:
             missed_runs INTEGER NOT NULL DEFAULT 0,
             smtp_error TEXT
         );
-        """
+        """,
     )
 
 

@@ -53,7 +53,13 @@ def queue_alerts(
 
 
 def queue_notice(
-    conn: sqlite3.Connection, recipient: str, subject: str, body: str, *, at: datetime, key: str,
+    conn: sqlite3.Connection,
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    at: datetime,
+    key: str,
     message_domain: str,
 ) -> None:
     """An operator notice (source health), through the same outbox as alerts."""

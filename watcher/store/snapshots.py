@@ -80,7 +80,8 @@ def record_fetch(
 ) -> None:
     conn.execute(
         """
-        INSERT INTO fetches (source_id, url, fetched_at, outcome, http_status, bytes, duration, error)
+        INSERT INTO fetches
+            (source_id, url, fetched_at, outcome, http_status, bytes, duration, error)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (source_id, url, at, outcome, http_status, size, round(duration, 4), error),

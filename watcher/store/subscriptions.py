@@ -111,7 +111,9 @@ def add_subscription(
             "UPDATE subscriptions SET token_hash = ? WHERE id = ?",
             (hash_token(token), subscription_id),
         )
-        row = conn.execute("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)
+        ).fetchone()
     return _row_to_subscription(row), token
 
 
