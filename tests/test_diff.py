@@ -14,7 +14,7 @@ def test_unified_diff_shows_exactly_the_change() -> None:
     """The unified diff names the changed lines and nothing is shown for equal texts."""
     diff = unified_diff("one\ntwo", "one\nthree", old_name="old", new_name="new")
     assert ["-two", "+three"] == [
-        l for l in diff.splitlines() if l[:1] in "+-" and l[:3] not in ("---", "+++")
+        line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("---", "+++")
     ]
     assert "" == unified_diff("x", "x")
 
