@@ -164,6 +164,8 @@ class Settings:
     workers: int = 8  # hosts fetched in parallel
     alert_max_age: float = 86400.0  # seconds before a never-delivered alert is given up (R6)
     failure_threshold: int = 3  # consecutive failures before an operator notice
+    retries: int = 3  # retries of a fetch after a connection error, 429 or 5xx
+    retry_wait: float = 1.0  # seconds before the first retry; doubles each time
 
 
 @dataclass(frozen=True)
@@ -463,6 +465,8 @@ SETTINGS_KEYS = (
     "workers",
     "alert_max_age",
     "failure_threshold",
+    "retries",
+    "retry_wait",
 )
 
 
@@ -497,6 +501,8 @@ def _settings(table: _Table, folder: Path) -> Settings:
         workers=table.integer("workers", 8, minimum=1),
         alert_max_age=table.seconds("alert_max_age", 86400.0),
         failure_threshold=table.integer("failure_threshold", 3, minimum=1),
+        retries=table.integer("retries", 3, minimum=0),
+        retry_wait=table.seconds("retry_wait", 1.0, allow_zero=True),
     )
 
 

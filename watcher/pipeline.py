@@ -115,9 +115,13 @@ class Crawler:
         settings = config.settings
         self.fetcher = fetcher or Fetcher(
             settings.user_agent,
+            connect_timeout=min(10.0, settings.timeout),
             read_timeout=settings.timeout,
+            deadline=settings.timeout * 2,
             max_bytes=settings.max_bytes,
             min_host_delay=settings.min_host_delay,
+            retries=settings.retries,
+            backoff_base=settings.retry_wait,
         )
         self.extractor = extractor or Extractor(
             aliases={j.id: j.aliases for j in config.jurisdictions},
