@@ -22,15 +22,14 @@ from tests.httpsite import (
 from watcher.fetch import (
     FEED_TYPES,
     HTML_TYPES,
+    Attempt,
     Fetcher,
     FetchRequest,
+    FetchResult,
     detect_encoding,
     parse_retry_after,
     unsafe_host_reason,
 )
-
-# The local_site fixture; the suite's conftest may register it too, which is harmless.
-pytest_plugins = ["tests.httpsite"]
 
 USER_AGENT = "jurisdiction-watcher-test/0.1 (+mailto:ops@example.org)"
 PAGE = "<html><head><title>T</title></head><body><p>Sanctuary policy</p></body></html>"
@@ -49,6 +48,12 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+def error_of(result: FetchResult | Attempt) -> str:
+    """The error text of a result that must have one."""
+    assert result.error is not None
+    return result.error
 
 
 @pytest.fixture
@@ -176,7 +181,7 @@ def test_dropped_connection_is_retried(local_site: LocalSite, fake_time: FakeTim
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
     assert "ok" == result.outcome
     assert 2 == result.attempts
-    assert result.history[0].error.startswith("connection failed")
+    assert error_of(result.history[0]).startswith("connection failed")
 
 
 def test_refused_connection_fails_with_reason(fake_time: FakeTime) -> None:
@@ -187,8 +192,8 @@ def test_refused_connection_fails_with_reason(fake_time: FakeTime) -> None:
     with make_fetcher(fake_time, retries=1) as fetcher:
         result = fetcher.fetch(FetchRequest(f"http://127.0.0.1:{port}/"))
     assert "failed" == result.outcome
-    assert "connection failed" in result.error
-    assert "refused" in result.error.lower()
+    assert "connection failed" in error_of(result)
+    assert "refused" in error_of(result).lower()
     assert 2 == result.attempts
 
 
@@ -205,11 +210,11 @@ def test_long_retry_after_fails_fast_and_holds_the_host(
         fake_time.now += 61
         later = fetcher.fetch(FetchRequest(local_site.url("/other")))
     assert "failed" == first.outcome
-    assert "rate limited" in first.error
+    assert "rate limited" in error_of(first)
     assert 1 == first.attempts
     assert [] == fake_time.sleeps
     assert "failed" == held.outcome
-    assert "rate limited" in held.error
+    assert "rate limited" in error_of(held)
     assert 0 == held.attempts
     assert "ok" == later.outcome
     assert ["/p", "/other"] == local_site.paths()
@@ -223,8 +228,8 @@ def test_retry_after_http_date_is_honoured(local_site: LocalSite, fake_time: Fak
         first = fetcher.fetch(FetchRequest(local_site.url("/p")))
         fake_time.now += 100
         held = fetcher.fetch(FetchRequest(local_site.url("/p")))
-    assert "rate limited" in first.error
-    assert "rate limited" in held.error
+    assert "rate limited" in error_of(first)
+    assert "rate limited" in error_of(held)
     assert 1 == len(local_site.paths())
 
 
@@ -308,7 +313,7 @@ def test_robots_5xx_means_nothing_fetched_this_time(
         fake_time.now += 3600
         later = fetcher.fetch(FetchRequest(local_site.url("/p")))
     assert "failed" == first.outcome
-    assert "robots.txt unreachable" in first.error
+    assert "robots.txt unreachable" in error_of(first)
     assert "failed" == again.outcome
     assert "ok" == later.outcome
     assert ["/robots.txt", "/robots.txt", "/p"] == local_site.paths()
@@ -316,6 +321,16 @@ def test_robots_5xx_means_nothing_fetched_this_time(
 
 def test_robots_404_allows_everything(local_site: LocalSite) -> None:
     """No robots.txt (404) means every path may be fetched."""
+    local_site.set("/p", PAGE)
+    with make_fetcher(obey_robots=True) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome
+    assert ["/robots.txt", "/p"] == local_site.paths()
+
+
+def test_robots_redirect_to_refused_host_counts_as_absent(local_site: LocalSite) -> None:
+    """A robots.txt that redirects to a host we may not contact is treated as no robots.txt."""
+    local_site.handle("/robots.txt", redirect("http://elsewhere.example/robots.txt"))
     local_site.set("/p", PAGE)
     with make_fetcher(obey_robots=True) as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
@@ -411,8 +426,8 @@ def test_large_streamed_body_stops_at_cap(local_site: LocalSite) -> None:
     assert f"too large (> {10 * 2**20} bytes)" == result.error
 
 
-def test_gzip_bomb_stops_at_cap(local_site: LocalSite) -> None:
-    """A small gzip body that inflates to 100 MiB stops at the cap on decoded bytes."""
+def test_gzip_bomb_stops_at_cap(local_site: LocalSite, caplog: pytest.LogCaptureFixture) -> None:
+    """A small gzip body that inflates to 100 MiB stops at the cap on decoded bytes, logged."""
     bomb = gzip.compress(b"a" * (100 * 2**20))
     local_site.set("/bomb", bomb, headers={"Content-Encoding": "gzip"})
     with make_fetcher(max_bytes=2**20) as fetcher:
@@ -420,6 +435,7 @@ def test_gzip_bomb_stops_at_cap(local_site: LocalSite) -> None:
     assert len(bomb) < 2**20
     assert "failed" == result.outcome
     assert f"too large (> {2**20} bytes)" == result.error
+    assert any("too large" in record.getMessage() for record in caplog.records)
 
 
 def test_gzip_page_is_decoded(local_site: LocalSite) -> None:
@@ -436,7 +452,7 @@ def test_broken_gzip_fails_with_reason(local_site: LocalSite) -> None:
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/z")))
     assert "failed" == result.outcome
-    assert "cannot decode the gzip body" in result.error
+    assert "cannot decode the gzip body" in error_of(result)
 
 
 # Encodings (R19).
@@ -460,7 +476,7 @@ def test_meta_charset_without_header(local_site: LocalSite) -> None:
     local_site.set("/p", body, content_type="text/html")
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
-    assert "<p>Budget \u20ac5M</p>" in result.text
+    assert "<p>Budget \u20ac5M</p>" in (result.text or "")
 
 
 def test_meta_http_equiv_charset_without_header(local_site: LocalSite) -> None:
@@ -472,7 +488,7 @@ def test_meta_http_equiv_charset_without_header(local_site: LocalSite) -> None:
     local_site.set("/p", body, content_type="text/html")
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
-    assert "<p>\u041c\u043e\u0441\u043a\u0432\u0430</p>" in result.text
+    assert "<p>\u041c\u043e\u0441\u043a\u0432\u0430</p>" in (result.text or "")
 
 
 def test_header_charset_wins_over_meta() -> None:
@@ -507,7 +523,7 @@ def test_garbage_text_bytes_decode_without_error(local_site: LocalSite) -> None:
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
     assert "ok" == result.outcome
-    assert "\ufffd" in result.text
+    assert "\ufffd" in (result.text or "")
 
 
 def test_empty_body_fails(local_site: LocalSite) -> None:
@@ -585,7 +601,7 @@ def test_redirect_loop_fails(local_site: LocalSite) -> None:
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/a")))
     assert "failed" == result.outcome
-    assert result.error.startswith("redirect loop")
+    assert error_of(result).startswith("redirect loop")
     assert ["/a", "/b"] == local_site.paths()
 
 
@@ -601,7 +617,7 @@ def test_redirect_to_not_allowed_host_is_refused(local_site: LocalSite) -> None:
     with make_fetcher(resolve=resolve) as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
     assert "blocked" == result.outcome
-    assert "elsewhere.example is not one of the source's allowed hosts" in result.error
+    assert "elsewhere.example is not one of the source's allowed hosts" in error_of(result)
     assert [] == resolved
 
 
@@ -614,7 +630,7 @@ def test_redirect_to_loopback_host_is_refused_even_when_allowed(local_site: Loca
             FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"localhost"}))
         )
     assert "blocked" == result.outcome
-    assert "loopback" in result.error
+    assert "loopback" in error_of(result)
     assert ["/p"] == local_site.paths()
 
 
@@ -626,7 +642,7 @@ def test_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> None:
             FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"169.254.169.254"}))
         )
     assert "blocked" == result.outcome
-    assert "link-local" in result.error
+    assert "link-local" in error_of(result)
 
 
 def test_untrusted_link_to_loopback_is_refused(local_site: LocalSite) -> None:
@@ -644,7 +660,7 @@ def test_non_http_redirect_is_refused(local_site: LocalSite) -> None:
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
     assert "blocked" == result.outcome
-    assert "only http and https" in result.error
+    assert "only http and https" in error_of(result)
 
 
 @pytest.mark.parametrize(
@@ -697,7 +713,7 @@ def test_server_that_never_answers_times_out(local_site: LocalSite) -> None:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
     elapsed = time.monotonic() - started
     assert "failed" == result.outcome
-    assert "read timeout" in result.error
+    assert "read timeout" in error_of(result)
     assert 2 == result.attempts
     assert elapsed < 2.0
 

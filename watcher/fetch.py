@@ -457,11 +457,11 @@ class Fetcher:
             except _Transient as trouble:
                 error = trouble.error
                 retry_after = trouble.retry_after
-            if attempt > self.retries:
-                break
             if retry_after is not None and retry_after > self.max_inline_wait:
                 # _attempt recorded the host's "not before"; no worker sleeps through it.
                 raise _Stop("failed", f"{error}; {self._rate_limit_text(url)}")
+            if attempt > self.retries:
+                break
             wait = retry_after if retry_after is not None else self._backoff(attempt)
             if self.clock() + wait >= deadline_at:
                 raise _Stop("failed", f"{error}; no time left to retry within the deadline")
@@ -765,10 +765,10 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     for pattern in (_XML_ENCODING, _META_CHARSET):
         match = pattern.search(head)
         if match:
-            name = _codec_name(match.group(1).decode("ascii"))
-            if name:
+            codec = _codec_name(match.group(1).decode("ascii"))
+            if codec:
                 # A page that is readable as bytes cannot really be UTF-16 (WHATWG).
-                return "utf-8" if name.startswith("utf_16") else _python_codec(name)
+                return "utf-8" if codec.startswith("utf_16") else _python_codec(codec)
     try:
         body.decode("utf-8")
         return "utf-8"
