@@ -557,7 +557,7 @@ def send(context: Context) -> None:
 
     config = context.config(require_smtp_password=True)
     with context.store() as store:
-        summary = send_pending(store, config)
+        summary = send_pending(store, config, respect_backoff=False)
     click.echo(
         f"{summary.sent} sent, {summary.retrying} to retry, {summary.failed} failed, "
         f"{summary.given_up} given up."

@@ -13,9 +13,10 @@ import logging
 import random
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 
 from watcher.alerts import AlertContent, compose_alert, compose_digest, compose_notice
 from watcher.config import Config
@@ -52,6 +53,12 @@ class SendSummary:
         return bool(self.retrying or self.failed or self.given_up or self.auth_failed)
 
 
+def message_domain(config: Config) -> str:
+    """The domain part of our Message-IDs: the sender's domain."""
+    sender = config.smtp.sender if config.smtp else "watcher@localhost"
+    return sender.rsplit("@", 1)[-1].strip("<>") or "localhost"
+
+
 def smtp_settings(config: Config) -> SmtpSettings:
     """Mailer settings from [smtp], the password read from the environment."""
     smtp = config.smtp
@@ -75,8 +82,13 @@ def send_pending(
     mailer: Mailer | None = None,
     now: datetime | None = None,
     names: Callable[[str], str] | None = None,
+    respect_backoff: bool = True,
 ) -> SendSummary:
-    """Send every due alert, notice and finished daily digest once; return what happened."""
+    """Send every due alert, notice and finished daily digest once; return what happened.
+
+    `respect_backoff=False` (the operator's `watcher send`) tries every pending alert now,
+    whatever its next try time.
+    """
     now = now or datetime.now(UTC)
     settings = smtp_settings(config)
     summary = SendSummary(errors=[])
@@ -84,7 +96,9 @@ def send_pending(
     own_mailer = mailer is None
     mailer = mailer or Mailer(settings)
     try:
-        for message, alert_ids, created_at in _due_messages(store, config, now, names, settings):
+        due_at = now if respect_backoff else datetime.max.replace(tzinfo=UTC)
+        messages = _due_messages(store, config, now, due_at, names, settings)
+        for message, alert_ids, created_at in messages:
             delivery = mailer.send(message)
             if not _record(store, delivery, alert_ids, created_at, now, config, summary):
                 break  # authentication failed: stop until the operator fixes it
@@ -95,10 +109,17 @@ def send_pending(
     return summary
 
 
-def _due_messages(store: Store, config: Config, now: datetime, names, settings: SmtpSettings):
+def _due_messages(
+    store: Store,
+    config: Config,
+    now: datetime,
+    due_at: datetime,
+    names: Callable[[str], str],
+    settings: SmtpSettings,
+) -> Iterator[tuple[EmailMessage, list[int], str]]:
     """(message, alert ids it delivers, oldest creation time) for each due send."""
     public_url = config.settings.public_url
-    for row in outbox.due_alerts(store, now):
+    for row in outbox.due_alerts(store, due_at):
         if row["kind"] == "notice":
             message = compose_notice(
                 row["subject"] or "", row["body"] or "", sender=settings.sender,
@@ -114,14 +135,13 @@ def _due_messages(store: Store, config: Config, now: datetime, names, settings: 
             )  # fmt: skip
         yield message, [row["id"]], row["created_at"]
     groups: dict[tuple[int, str], list[sqlite3.Row]] = defaultdict(list)
-    for row in outbox.due_digests(store, now):
+    for row in outbox.due_digests(store, now, due_at):
         groups[(row["subscription_id"], row["digest_day"])].append(row)
     for (subscription_id, day), rows in groups.items():
         contents = [alert_content(store, row["status_change_id"], names) for row in rows]
-        domain = rows[0]["message_id"].rsplit("@", 1)[-1]
         message = compose_digest(
             contents, sender=settings.sender, recipient=rows[0]["recipient"],
-            message_id=f"<watcher.digest.{subscription_id}.{day}@{domain}",
+            message_id=f"<watcher.digest.{subscription_id}.{day}@{message_domain(config)}>",
             unsubscribe_token=subscription_token(store, subscription_id),
             public_url=public_url, day=date.fromisoformat(day),
         )  # fmt: skip

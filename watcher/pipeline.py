@@ -17,10 +17,11 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from watcher import content
 from watcher.config import Config, Source
+from watcher.delivery import message_domain
 from watcher.feeds import FeedError, parse_feed
 from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.models import Finding, Page
@@ -475,13 +476,3 @@ def removed_from_list(previous: list[sqlite3.Row], current: list[Finding]) -> li
             )
         )
     return removed
-
-
-def message_domain(config: Config) -> str:
-    """The domain part of our Message-IDs: the sender's domain."""
-    sender = config.smtp.sender if config.smtp else "watcher@localhost"
-    return sender.rsplit("@", 1)[-1].strip(">") or "localhost"
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

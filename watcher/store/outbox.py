@@ -84,15 +84,15 @@ def due_alerts(store: Store, at: datetime) -> list[sqlite3.Row]:
     )
 
 
-def due_digests(store: Store, at: datetime) -> list[sqlite3.Row]:
-    """Pending digest alerts of days that are over, grouped later by (subscription, day)."""
+def due_digests(store: Store, at: datetime, due_at: datetime) -> list[sqlite3.Row]:
+    """Pending digest alerts of days over by `at`, next try by `due_at`, oldest first."""
     return store.query(
         """
         SELECT * FROM alerts WHERE state = 'pending' AND digest_day IS NOT NULL
           AND digest_day < ? AND next_try_at <= ?
         ORDER BY subscription_id, digest_day, id
         """,
-        (at.date().isoformat(), now_iso(at)),
+        (at.date().isoformat(), now_iso(due_at)),
     )
 
 
