@@ -23,7 +23,8 @@ from watcher.store import Store
 from watcher.store.subscriptions import Subscription, hash_token
 
 BEFORE = """<html><head><title>Boston news</title></head><body><main>
-<h1>Boston news</h1><p>The mayor opened a new library branch in Dorchester.</p></main></body></html>"""
+<h1>Boston news</h1><p>The mayor opened a new library branch in Dorchester.</p>
+</main></body></html>"""
 AFTER = """<html><head><title>Justice Department Sues Boston</title>
 <meta name="date" content="2025-09-04"></head><body><main><h1>Justice Department Sues Boston</h1>
 <p>Today, the Justice Department filed a lawsuit against the City of Boston over its
@@ -106,7 +107,7 @@ def test_r1_no_alert_lost_while_smtp_is_down(setup: Setup) -> None:
 
 
 def test_r2_change_and_outbox_are_one_transaction(setup: Setup) -> None:
-    """R2: when the outbox insert fails, neither snapshot nor status is stored; a retry queues once."""
+    """R2: a failed outbox insert stores neither snapshot nor status; a retry queues once."""
     setup.subscribe("a@example.org")
     assert 0 == setup.cli("crawl").exit_code
     with setup.store() as store:
