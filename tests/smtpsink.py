@@ -109,7 +109,10 @@ class _Handler:
             mail_from=str(envelope.mail_from),
             rcpt_tos=tuple(envelope.rcpt_tos),
             raw=raw,
-            message=BytesParser(policy=policy.default).parsebytes(raw),  # type: ignore[arg-type]
+            # Parsed as a mail reader would see it, with the wire's CRLF made plain LF.
+            message=BytesParser(policy=policy.default).parsebytes(  # type: ignore[arg-type]
+                raw.replace(b"\r\n", b"\n")
+            ),
         )
         self.sink.messages.append(received)
         return f"250 2.0.0 OK queued as {len(self.sink.messages)}"
