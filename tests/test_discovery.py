@@ -49,7 +49,9 @@ def index(*keys: str, next_page: str | None = None, extra_links: str = "") -> st
         for key in keys
     )
     nav = f'<nav><a rel="next" href="{next_page}">Next</a></nav>' if next_page else ""
-    return f"<html><body><main><h1>Press releases</h1>{items}{extra_links}</main>{nav}</body></html>"
+    return (
+        f"<html><body><main><h1>Press releases</h1>{items}{extra_links}</main>{nav}</body></html>"
+    )
 
 
 LIST_PAGE = """<html><head><title>Sanctuary Jurisdiction List</title></head><body><main>
@@ -168,9 +170,7 @@ def test_edited_release_is_re_extracted(servers, tmp_path: Path) -> None:
     assert "sued" == justice.status("seattle-wa")
 
 
-def test_links_to_other_hosts_and_private_redirects_are_refused(
-    servers, tmp_path: Path
-) -> None:
+def test_links_to_other_hosts_and_private_redirects_are_refused(servers, tmp_path: Path) -> None:
     """R22: links to hosts the source does not allow, and redirects to them, are never fetched."""
     site, sink = servers
     other = f"http://localhost:{site.port}"
