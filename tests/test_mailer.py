@@ -192,6 +192,14 @@ def test_message_without_exactly_one_recipient_is_permanent(smtp_sink: SmtpSink)
     assert 0 == smtp_sink.connections
 
 
+def test_non_ascii_recipient_is_permanent(smtp_sink: SmtpSink):
+    """An address smtplib cannot put in RCPT without SMTPUTF8 fails cleanly, not with a crash."""
+    with Mailer(settings_for(smtp_sink)) as mailer:
+        delivery = mailer.send(message("josé@example.net"))
+    assert "permanent" == delivery.outcome
+    assert 0 == smtp_sink.connections
+
+
 # --- authentication ----------------------------------------------------------------------------
 
 
@@ -203,14 +211,15 @@ def test_login_then_send(smtp_sink: SmtpSink):
     assert ["watcher"] == smtp_sink.logins
 
 
-def test_535_at_auth_is_auth_failed(smtp_sink: SmtpSink):
-    """A 535 at AUTH is "auth_failed", so the caller pauses sending (R5)."""
+def test_535_at_auth_is_auth_failed(smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture):
+    """A 535 at AUTH is "auth_failed", left to the caller to log as its one error (R5)."""
     smtp_sink.behaviour = "auth_535"
     with Mailer(settings_for(smtp_sink, username="watcher", password=PASSWORD)) as mailer:
         delivery = mailer.send(message())
     assert "auth_failed" == delivery.outcome
     assert "535" in delivery.reply
     assert [] == smtp_sink.messages
+    assert [] == [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 def test_wrong_password_is_auth_failed(smtp_sink: SmtpSink):

@@ -66,7 +66,10 @@ def _reply_words(code: int, text: bytes | str) -> str:
 
 
 class Mailer:
-    """Send messages over one reused SMTP connection, opened on first use."""
+    """Send messages over one reused SMTP connection, opened on first use.
+
+    Not thread-safe: give each sending thread its own Mailer.
+    """
 
     def __init__(self, settings: SmtpSettings):
         if settings.security not in SECURITY_MODES:
@@ -94,6 +97,9 @@ class Mailer:
         if len(recipients) != 1 or "@" not in recipients[0]:
             return Delivery("permanent", f"a message needs exactly one To address: {recipients}")
         recipient = recipients[0]
+        if not (recipient.isascii() and self._envelope_sender().isascii()):
+            # Would need SMTPUTF8 end to end; no server can ever take it as it is.
+            return Delivery("permanent", f"non-ASCII address needs SMTPUTF8: {recipient}")
         message_id = message.get("Message-ID", "")
         # CRLF line ends on the wire; smtplib only adds the dot-stuffing and the final dot.
         data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
@@ -104,10 +110,9 @@ class Mailer:
             # fresh connection cannot duplicate the message, since no MAIL was accepted.
             log.debug("reconnecting to %s:%s", self.settings.host, self.settings.port)
             delivery, _ = self._attempt(recipient, data)
+        # Warnings at most: the caller decides what is an error (R5 wants one per pause).
         if delivery.outcome == "sent":
             log.info("sent %s to %s: %s", message_id, recipient, delivery.reply)
-        elif delivery.outcome == "auth_failed":
-            log.error("SMTP authentication failed at %s: %s", self.settings.host, delivery.reply)
         else:
             log.warning(
                 "%s failure sending %s to %s: %s",
