@@ -570,6 +570,44 @@ def send(context: Context) -> None:
 
 
 @main.command()
+@click.option(
+    "--source", "source_ids", multiple=True, metavar="ID", help="Only this source (repeatable)."
+)
+@click.option("--alert", is_flag=True, help="Queue and send alerts for the status changes.")
+@pass_context
+def reextract(context: Context, source_ids: tuple[str, ...], alert: bool) -> None:
+    """Re-run the extractor over stored snapshots and rebuild status histories."""
+    from watcher.delivery import send_pending
+    from watcher.reextract import reextract as run_reextract
+    from watcher.status import Extractor
+
+    config = context.config(require_smtp_password=alert)
+    for source_id in source_ids:
+        _require_source(context, source_id)
+    extractor = Extractor(
+        aliases={j.id: j.aliases for j in config.jurisdictions},
+        extra_cues=[(c.status, c.pattern) for c in config.cues],
+    )
+    with context.store() as store:
+        result = run_reextract(store, config, extractor, source_ids=source_ids or None, alert=alert)
+        click.echo(
+            f"Re-read {result.snapshots} snapshots: {result.findings_before} findings before, "
+            f"{result.findings_after} after; {len(result.changes)} status changes."
+        )
+        for change in result.changes:
+            click.echo(
+                f"  {change.jurisdiction} {change.kind}: {change.from_status or 'none'} -> "
+                f"{change.to_status or 'none'}"
+            )
+        for snapshot_id in result.unreadable:
+            click.echo(f"  snapshot {snapshot_id} could not be read again", err=True)
+        if alert:
+            sent = send_pending(store, config)
+            click.echo(f"{result.alerts_queued} alerts queued, {sent.sent} sent.")
+            sys.exit(1 if sent.trouble else 0)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def health(context: Context, as_json: bool) -> None:

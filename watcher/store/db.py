@@ -155,6 +155,19 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="002_retired_findings")
+def _retired_findings(db: sqlite_utils.Database) -> None:
+    # `watcher reextract` replaces a snapshot's findings; the old ones stay for the status
+    # changes that cite them, marked retired so the history no longer counts them.
+    _execute_script(
+        db,
+        """
+        ALTER TABLE findings ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX findings_live ON findings (jurisdiction, retired);
+        """,
+    )
+
+
 def _execute_script(db: sqlite_utils.Database, script: str) -> None:
     # executescript() would commit the migration's transaction half-way: run statement by
     # statement instead (comments first removed, as they may hold semicolons).

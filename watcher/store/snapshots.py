@@ -206,7 +206,7 @@ def insert_findings(
 
 def snapshot_findings(conn: sqlite3.Connection, snapshot_id: int) -> list[sqlite3.Row]:
     return conn.execute(
-        "SELECT * FROM findings WHERE snapshot_id = ? ORDER BY id", (snapshot_id,)
+        "SELECT * FROM findings WHERE snapshot_id = ? AND retired = 0 ORDER BY id", (snapshot_id,)
     ).fetchall()
 
 
@@ -216,7 +216,8 @@ def source_snapshots(store: Store, source_id: str) -> list[sqlite3.Row]:
         """
         SELECT s.id, s.taken_at, s.last_seen_at, s.content_hash, s.title, s.published,
                d.url, length(s.text) AS characters,
-               (SELECT count(*) FROM findings f WHERE f.snapshot_id = s.id) AS findings
+               (SELECT count(*) FROM findings f
+                WHERE f.snapshot_id = s.id AND f.retired = 0) AS findings
         FROM snapshots s JOIN documents d ON d.id = s.document_id
         WHERE d.source_id = ? ORDER BY s.id
         """,

@@ -34,7 +34,8 @@ def recompute(
         events = [
             StatusEvent(row["event_date"], row["snapshot_id"], row["status"], row["id"])
             for row in conn.execute(
-                "SELECT id, snapshot_id, status, event_date FROM findings WHERE jurisdiction = ?",
+                "SELECT id, snapshot_id, status, event_date FROM findings "
+                "WHERE jurisdiction = ? AND retired = 0",
                 (jurisdiction,),
             )
         ]
@@ -114,7 +115,7 @@ def jurisdiction_history(store: Store, jurisdiction: str) -> list[sqlite3.Row]:
                s.taken_at, d.source_id
         FROM findings f JOIN snapshots s ON s.id = f.snapshot_id
         JOIN documents d ON d.id = s.document_id
-        WHERE f.jurisdiction = ? ORDER BY f.event_date, f.snapshot_id, f.id
+        WHERE f.jurisdiction = ? AND f.retired = 0 ORDER BY f.event_date, f.snapshot_id, f.id
         """,
         (jurisdiction,),
     )
