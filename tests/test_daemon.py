@@ -1,0 +1,314 @@
+"""The daemon as a real process: schedule, one daemon per database, signals, health notices.
+
+Each test starts `run_daemon` in a subprocess against a local web site with a 1-second
+schedule and watches the database it writes. Waits poll the database (never a long sleep).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.httpsite import hang, trickle
+from watcher.config import load_config
+from watcher.daemon import lock_is_held
+from watcher.health import health_report
+from watcher.store import Store, now_iso
+
+REPO = Path(__file__).resolve().parent.parent
+RUN_DAEMON = (
+    "import sys; from pathlib import Path; from watcher.daemon import run_daemon; "
+    "sys.exit(run_daemon(Path(sys.argv[1])))"
+)
+PAGE = "<html><body><main><p>Our city cooperates with federal authorities.</p></main></body></html>"
+
+
+# The daemon with a 1-second stop grace instead of 20 s, to see a stuck job abandoned.
+RUN_DAEMON_SHORT_GRACE = (
+    "import sys; from watcher.config import load_config; from watcher.logs import setup_logging; "
+    "from watcher.daemon import Daemon, ProcessLock; setup_logging('INFO'); "
+    "config = load_config(sys.argv[1]); lock = ProcessLock(config.settings.database); "
+    "lock.acquire(); sys.exit(Daemon(config, lock, stop_grace=1.0).run())"
+)
+
+
+class Daemon:
+    """A `watcher run` subprocess whose stderr goes to a file the test can read."""
+
+    def __init__(self, config_path: Path, log_path: Path, script: str = RUN_DAEMON):
+        self.log_path = log_path
+        with open(log_path, "ab") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", script, str(config_path)],
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """SIGTERM, then the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
+    """Start daemons for a test; any still alive at the end are killed."""
+    started: list[Daemon] = []
+
+    def starter(config_path: Path, script: str = RUN_DAEMON) -> Daemon:
+        daemon = Daemon(config_path, tmp_path / f"daemon-{len(started)}.log", script)
+        started.append(daemon)
+        return daemon
+
+    yield starter
+    for daemon in started:
+        if daemon.process.poll() is None:
+            daemon.process.kill()
+            daemon.process.wait()
+
+
+def write_config(folder: Path, sources: list[tuple[str, str, str]], extra: str = "") -> Path:
+    """A sources.toml with (id, url, every) sources and no politeness delay for 127.0.0.1."""
+    lines = [
+        "[watcher]",
+        'database = "watcher.db"',
+        "min_host_delay = 0",
+        "timeout = 5",
+        "retries = 0",
+        extra,
+    ]
+    for source_id, url, every in sources:
+        lines += ["[[sources]]", f'id = "{source_id}"', f'url = "{url}"', f'every = "{every}"']
+    path = folder / "sources.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def query(database: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows read with a read-only connection of our own; [] before the daemon made the table."""
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    except sqlite3.OperationalError:
+        return []
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def fetch_count(database: Path, source_id: str | None = None) -> int:
+    if source_id is None:
+        rows = query(database, "SELECT count(*) FROM fetches")
+    else:
+        rows = query(database, "SELECT count(*) FROM fetches WHERE source_id = ?", (source_id,))
+    return rows[0][0] if rows else 0
+
+
+def daemon_pid(database: Path) -> int | None:
+    rows = query(database, "SELECT pid FROM daemon WHERE id = 1")
+    return rows[0][0] if rows else None
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+        time.sleep(0.05)
+
+
+def test_crawls_on_schedule_reports_health_and_stops_on_sigterm(tmp_path, local_site, start):
+    """Several scheduled crawls, a live heartbeat, then SIGTERM: exit 0, lock released."""
+    local_site.set("/page", PAGE)
+    config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path)
+    wait_until(lambda: fetch_count(database) >= 3, what="three fetches")
+    config = load_config(config_path)
+    with Store(database) as store:
+        report = health_report(store, config)
+    assert ("running", daemon.pid, "held") == (
+        report["daemon"]["state"],
+        report["daemon"]["pid"],
+        report["daemon"]["lock"],
+    )
+    assert report["sources"][0]["last_success_at"] is not None
+    started = time.monotonic()
+    assert 0 == daemon.stop()
+    assert time.monotonic() - started < 5
+    assert lock_is_held(database) is False
+    assert daemon_pid(database) is None
+    assert [("ok",)] == query(database, "SELECT DISTINCT outcome FROM fetches")
+    assert 1 == query(database, "SELECT count(*) FROM snapshots")[0][0]
+    log = daemon.log()
+    assert "SIGTERM: stopping" in log
+    assert "daemon stopped" in log
+    assert "Traceback" not in log
+    for line in log.splitlines():  # one event per line: time, level, logger, message
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} [A-Z]+ watcher\.\w+: .+", line
+        )
+
+
+def test_second_daemon_refused_until_the_first_is_killed(tmp_path, local_site, start):
+    """A second daemon exits 2 naming the first's pid; after SIGKILL of the first, one starts."""
+    local_site.set("/page", PAGE)
+    config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
+    database = tmp_path / "watcher.db"
+    first = start(config_path)
+    wait_until(lambda: daemon_pid(database) == first.pid, what="the first daemon")
+    second = start(config_path)
+    assert 2 == second.process.wait(timeout=10)
+    refusal = second.log()
+    assert f"already running on {database}: pid {first.pid} on host" in refusal
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=5)
+    third = start(config_path)
+    wait_until(lambda: daemon_pid(database) == third.pid, timeout=5, what="the third daemon")
+    count = fetch_count(database)
+    wait_until(lambda: fetch_count(database) > count, what="the third daemon crawling")
+    assert 0 == third.stop()
+
+
+def test_sighup_bad_config_keeps_schedule_good_config_replaces_it(tmp_path, local_site, start):
+    """SIGHUP with a broken file logs why and keeps crawling; a good file adds its source."""
+    local_site.set("/page", PAGE)
+    local_site.set("/other", PAGE.replace("cooperates", "does not cooperate"))
+    config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path)
+    wait_until(lambda: fetch_count(database) >= 1, what="a first fetch")
+    config_path.write_text('[watcher]\ndatabase = "watcher.db"\nworkers = "many"\n')
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_until(lambda: "configuration not reloaded" in daemon.log(), what="the reload error")
+    [line] = [line for line in daemon.log().splitlines() if "not reloaded" in line]
+    assert f"{config_path}: [watcher], key 'workers'" in line
+    count = fetch_count(database, "city-page")
+    wait_until(lambda: fetch_count(database, "city-page") >= count + 2, what="the old schedule")
+    write_config(
+        tmp_path,
+        [
+            ("city-page", local_site.url("/page"), "1s"),
+            ("county-page", local_site.url("/other"), "1s"),
+        ],
+    )
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_until(lambda: fetch_count(database, "county-page") >= 1, what="the new source")
+    assert daemon.process.poll() is None
+    assert 0 == daemon.stop()
+    assert "configuration reloaded" in daemon.log()
+
+
+def test_restart_runs_overdue_source_once_and_waits_for_recent_one(tmp_path, local_site, start):
+    """After downtime, an overdue source runs once; one fetched 2 s ago waits its interval."""
+    local_site.set("/overdue", PAGE)
+    local_site.set("/recent", PAGE)
+    config_path = write_config(
+        tmp_path,
+        [
+            ("overdue", local_site.url("/overdue"), "20s"),
+            ("recent", local_site.url("/recent"), "1m"),
+        ],
+    )
+    database = tmp_path / "watcher.db"
+    now = datetime.now(UTC)
+    with Store(database) as store, store.transaction() as conn:
+        for source_id, last_fetch in (("overdue", now - timedelta(hours=5)), ("recent", now)):
+            conn.execute(
+                "INSERT INTO sources (id, url, kind, last_fetch_at) VALUES (?, ?, 'page', ?)",
+                (
+                    source_id,
+                    local_site.url(f"/{source_id}"),
+                    now_iso(last_fetch - timedelta(seconds=2)),
+                ),
+            )
+    daemon = start(config_path)
+    wait_until(lambda: fetch_count(database, "overdue") >= 1, what="the overdue source")
+    time.sleep(1.5)  # long enough for a burst of catch-up runs to show, were there one
+    assert (1, 0) == (fetch_count(database, "overdue"), fetch_count(database, "recent"))
+    assert ["/overdue"] == [path for path in local_site.paths() if path != "/robots.txt"]
+    assert 0 == daemon.stop()
+
+
+def test_sigterm_during_slow_crawl_lets_it_finish(tmp_path, local_site, start):
+    """SIGTERM mid-fetch: the crawl completes and is stored whole, skipped runs counted, exit 0."""
+    body = b"<html><body><p>A slow statement.</p></body></html>"
+    local_site.handle("/slow", trickle(body, interval=3.0 / len(body)))
+    config_path = write_config(tmp_path, [("slow-page", local_site.url("/slow"), "1s")])
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path)
+    wait_until(lambda: local_site.requests_for("/slow"), what="the slow fetch to start")
+    wait_until(lambda: "run skipped" in daemon.log(), timeout=5, what="a skipped run")
+    assert 0 == daemon.stop(timeout=15)
+    assert [("A slow statement.",)] == query(database, "SELECT text FROM snapshots")
+    assert [(None, 1)] == [
+        (pid, int(missed >= 1))
+        for pid, missed in query(database, "SELECT pid, missed_runs FROM daemon")
+    ]
+    assert lock_is_held(database) is False
+
+
+def test_sigterm_with_a_stuck_fetch_exits_within_the_bound(tmp_path, local_site, start):
+    """A fetch that never answers cannot hold SIGTERM past the grace: exit 0, nothing stored."""
+    local_site.handle("/stuck", hang())
+    config_path = write_config(tmp_path, [("stuck-page", local_site.url("/stuck"), "1s")])
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path, RUN_DAEMON_SHORT_GRACE)
+    wait_until(lambda: local_site.requests_for("/stuck"), what="the stuck fetch to start")
+    started = time.monotonic()
+    assert 0 == daemon.stop()
+    assert time.monotonic() - started < 3
+    assert "1 job(s) still running after 1 s; exiting anyway" in daemon.log()
+    assert [] == query(database, "SELECT * FROM snapshots")
+    assert lock_is_held(database) is False
+
+
+def test_failing_source_notifies_operator_once(tmp_path, local_site, start, smtp_sink):
+    """A source failing crawl after crawl sends the operator exactly one email."""
+    local_site.set("/gone", "not here", status=404)
+    smtp = (
+        f'operator = "ops@example.org"\nfailure_threshold = 2\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_sink.port}\nsender = "watcher@example.org"'
+    )
+    config_path = write_config(tmp_path, [("gone-page", local_site.url("/gone"), "1s")], smtp)
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path)
+    wait_until(lambda: len(smtp_sink.messages) >= 1, what="the operator notice")
+    count = fetch_count(database)
+    wait_until(lambda: fetch_count(database) >= count + 2, what="more failed crawls")
+    assert 0 == daemon.stop()
+    assert ["[watcher] Source gone-page has failed 2 times in a row"] == [
+        received.message["Subject"] for received in smtp_sink.messages
+    ]
+    assert [("notice", "sent")] == query(database, "SELECT kind, state FROM alerts")
+
+
+def test_bad_config_exits_2(tmp_path, start):
+    """A daemon started on an invalid configuration exits 2 with the file and key named."""
+    config_path = tmp_path / "sources.toml"
+    config_path.write_text('[watcher]\ndatabase = "watcher.db"\ntimeout = "soon"\n')
+    daemon = start(config_path)
+    assert 2 == daemon.process.wait(timeout=10)
+    assert f"{config_path}: [watcher], key 'timeout'" in daemon.log()
+    assert not (tmp_path / "watcher.db").exists()
+    assert os.path.exists(config_path)
