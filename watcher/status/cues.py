@@ -1,0 +1,269 @@
+"""Status cues: the phrases that say what the federal government did, or what a place says.
+
+Each default rule is a pre-compiled regex with the status it signals and how it binds to the
+places of its clause (see `Cue.binding`). Configuration adds rules with `extra_cues`; they
+bind like the defaults of their status. The wording is written to cover how DOJ releases,
+news wires and city statements phrase the same facts, not any one page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from watcher.models import STATUSES
+
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A rule: `pattern` in a clause signals `status` for the places it binds to."""
+
+    status: str
+    pattern: re.Pattern[str]
+    # "clause": every place named in the clause; "object": places after the match (whom
+    # the government sued); "stance": `compliant` when the government says it, `contests`
+    # when the place or its officials do; "contests": the place's own position.
+    binding: str = "clause"
+    negatable: bool = True  # whether a "not"/"no" just before the match cancels it
+    name: str = ""
+
+
+def _cue(status: str, pattern: str, binding: str = "clause", negatable: bool = True) -> Cue:
+    return Cue(status, re.compile(pattern, FLAGS), binding, negatable, name=pattern[:40])
+
+
+LAW = (
+    r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|sec\.)"
+    r"\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
+    r"an?\s+(?:federal\s+)?(?:immigration\s+)?(?:law|statute)|(?:federal\s+)?immigration\s+laws?)"
+)
+POLICY_NOUN = (
+    r"(?:laws?|polic(?:y|ies)|practices?|ordinances?|provisions?|directives?|rules?|measures?|"
+    r"statutes?|orders?|resolutions?|acts?)"
+)
+SANCTUARY_THING = (
+    r"[“\"'‘]?sanctuary[”\"'’]?\s+(?:jurisdictions?|cit(?:y|ies)|states?|count(?:y|ies)|places?)"
+)
+
+DEFAULT_CUES: tuple[Cue, ...] = (
+    # -- compliant: a clearance, a commendation, a removal -----------------------------------
+    _cue("compliant", r"\b(?:no|not\s+find|not\s+found|n't\s+find|without)\s+(?:any\s+)?evidence\b"
+         r"[^.;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)", negatable=False),
+    _cue("compliant", r"\b(?:found|finds|find|determined|concluded|deemed|certified)\b[^.;]{0,60}?"
+         r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b"),
+    _cue("compliant", r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b"),
+    _cue("compliant", r"\bclear(?:ed|s)\b(?=[^.;]{0,80}\b(?:complian|1373|review|law))"),
+    _cue("compliant", r"\bcommend\w*\b[^.;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)"),
+    _cue("compliant", r"\bremov(?:ed|es|ing|al)\b[^.;]{0,80}?\blist\b", negatable=False),
+    _cue("compliant", r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|"
+         r"labell?ed|on\s+the\s+list)", negatable=False),
+    _cue("compliant", r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list"),
+    # -- under_review: a demand for proof or documents, a review opened --------------------
+    _cue("under_review", r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|call\w*\s+on)"
+         r"\b[^.;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|show|prove|"
+         r"certify|document|demonstrate|explain|verify)\b[^.;]{0,60}?\b(?:complian\w*|documentation|"
+         r"documents|records|information|evidence|proof|data|certification|opinion)"),
+    _cue("under_review", r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?"
+         r"(?:information|documents|documentation|records|proof|evidence|data)\b"),
+    _cue("under_review", r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|"
+         r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*"),
+    _cue("under_review", r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|"
+         r"records|documents|documentation|information|data|communications)\b"),
+    _cue("under_review", r"\b(?:turn|hand)\s+over\s+(?:\w+\s+){0,2}(?:records|documents|information|data)\b"),
+    _cue("under_review", r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|an\s+)?"
+         r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b"),
+    _cue("under_review", r"\b(?:had|has|have|expressed|raised|voiced)\s+(?:\w+\s+)?concerns?\s+(?:about|over|"
+         r"regarding|with)\b|\bremains?\s+concerned\b"),
+    _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b"),
+    # -- non_compliant: laws that violate, conflict with, are preempted by federal law -----
+    _cue("non_compliant", r"\b(?:violat\w+|break\w*|broke|breach\w*|run\w*\s+afoul\s+of|r[au]n\s+afoul\s+of|"
+         r"conflict\w*\s+with|contraven\w+|flout\w*)\s+(?:\w+\s+){0,3}?" + LAW),
+    _cue("non_compliant", r"\bout\s+of\s+compliance\b"),
+    _cue("non_compliant", r"\b(?:is|are|was|were|remains?)\s+not\s+(?:in\s+)?(?:full\s+)?complian(?:t|ce)\b",
+         negatable=False),
+    _cue("non_compliant", r"\b(?:are|is|be|were|was|as|declare\w*\s+(?:\w+\s+){0,4}?)(?:therefore\s+)?"
+         r"pre-?empted\b"),
+    _cue("non_compliant", r"\b(?:invalid|void|unenforceable|unconstitutional)\s+under\s+the\s+Supremacy\s+Clause"),
+    _cue("non_compliant", POLICY_NOUN + r"\b[^.;]{0,60}?\b(?:are|is|were|was|be)\s+(?:\w+\s+)?"
+         r"(?:illegal|unlawful)\b"),
+    _cue("non_compliant", r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|"
+         r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*"),
+    # -- warned: a last chance, a warning of consequences, a deadline that carries one -----
+    _cue("warned", r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b"),
+    _cue("warned", r"\bwarn\w*\b[^.;]{0,100}?\b(?:would|will|could|might|may)\s+(?:\w+\s+){0,2}?(?:sue|be\s+sued|"
+         r"face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|prosecute|be\s+"
+         r"prosecuted|be\s+barred)\b"),
+    _cue("warned", r"\bwarn\w*\s+(?:\w+\s+){0,3}?of\s+(?:a\s+|possible\s+|legal\s+)?(?:litigation|lawsuits?|"
+         r"legal\s+action|consequences|funding\s+cuts|subpoenas?)"),
+    _cue("warned", r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)"),
+    _cue("warned", r"\b(?:would|will)\s+sue\b[^.;]{0,60}?\b(?:if|unless)\b"),
+    # -- funding_cut: grants withheld, denied, suspended, terminated -----------------------
+    _cue("funding_cut", r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
+         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|pulled)\b"
+         r"(?=[^.;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^.;]{0,3}\$)"),
+    _cue("funding_cut", r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,3}?(?:withh[oe]ld|held\s+back|"
+         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b"),
+    # -- listed: on a federal list of sanctuary jurisdictions, or called one officially ----
+    _cue("listed", r"\blists?\s+of\s+(?:[\w“”\"'’-]+\s+){0,4}?" + SANCTUARY_THING),
+    _cue("listed", r"\bsanctuary\s+(?:jurisdictions?|cit(?:y|ies)|states?)\s+list\b"),
+    _cue("listed", r"\b(?:identified|designated|named|labell?ed|branded|deemed|declared|classified)\s+"
+         r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING),
+    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b"),
+    _cue("listed", r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b"),
+    # -- contests: the place's own position -------------------------------------------------
+    _cue("contests", r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
+         r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|abide\s+by)\b[^.;]{0,30}?"
+         r"\b(?:with\s+)?(?:all\s+)?(?:every\s+)?" + r"(?:" + LAW + r"|the\s+law|federal,\s+state\s+and\s+local"
+         r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)", binding="stance"),
+    _cue("contests", r"\b(?:is|are|was|has\s+never\s+been)\s+not\s+an?\s+[“\"']?sanctuary\s+(?:jurisdiction|"
+         r"city|state|county)", binding="contests", negatable=False),
+    _cue("contests", r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
+         r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|political\s+theater)\b",
+         binding="contests", negatable=False),
+    _cue("contests", r"\b(?:dispute\w*|contest\w*|reject\w*|den(?:y|ies|ied))\b[^.;]{0,60}?\b(?:conclusions?|"
+         r"findings?|designation|label|listing|inclusion|characterization|allegations?|claims?|"
+         r"determination|assessment|requirement)", binding="contests", negatable=False),
+    _cue("contests", r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
+         r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|policy))"
+         r"|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|\bnot\s+backing\s+down\b"
+         r"|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|\brefus\w+\s+to\s+(?:change|comply|"
+         r"cooperate|alter|end|abandon|drop|accept|back\s+down|rescind)", binding="contests",
+         negatable=False),
+    _cue("contests", r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b",
+         binding="contests"),
+    _cue("contests", r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|continue\s+to\s+)?"
+         r"defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|city's\s+|county's\s+)?"
+         r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b", binding="contests"),
+    _cue("contests", r"\bfight\s+(?:hard\s+)?(?:to\s+protect|back|this|the\s+(?:lawsuit|suit)|in\s+court)",
+         binding="contests"),
+    _cue("contests", r"\b(?:victory|win)\s+for\b|\b(?:beat|beaten|defeated)\s+the\s+(?:administration|"
+         r"department|federal\s+government)", binding="contests"),
+    _cue("contests", r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
+         r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanctuary\s+polic|\bhas\s+no\s+sanctuary\s+"
+         r"polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|\bshould\s+not\s+be\s+(?:there|on\s+"
+         r"(?:the|this|that|any)\s+list)", binding="contests", negatable=False),
+)  # fmt: skip
+
+# Lawsuits: the federal government sued the places named after these words.
+SUED_TRIGGER = re.compile(
+    r"\b(?:sued|sues|suing|sue)\b"
+    r"|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|litigation)\b[^.;]{0,100}?\b(?:against|over)\b"
+    r"|\b(?:against|over)\b(?=\s)"
+    r"|\bnames?\s+as\s+defendants\b",
+    FLAGS,
+)
+LAWSUIT_WORD = re.compile(r"\b(?:su(?:ed|es|ing|e)|lawsuits?|suit|complaint|litigation)\b", FLAGS)
+SUED_BLOCKED = re.compile(
+    r"\b(?:would|will|could|might|may|shall|threat\w*\s+to|plans?\s+to|vow\w*\s+to|intends?\s+to|"
+    r"if|unless|to|whether|consider\w*)\s+(?:\w+\s+)?$",
+    FLAGS,
+)
+# A deadline, and what makes it a warning: a stated consequence or a demanded change.
+DEADLINE = re.compile(
+    r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
+    r"Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of)|\bdeadline\b",
+    FLAGS,
+)
+CONSEQUENCE = re.compile(
+    r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+(?:cost|affect|lose|jeopardi[sz]e|"
+    r"result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|lose\s+(?:\w+\s+)?(?:funding|grants?|money)|"
+    r"be\s+barred|legal\s+action|sue\b|lawsuit|consequences?|cut\s+off|withh[oe]ld)",
+    FLAGS,
+)
+POLICY_CHANGE = re.compile(
+    r"\b(?:plan\s+for|change|changing|end|drop|rescind|repeal|revise|bring\s+(?:\w+\s+)?(?:policies|laws)"
+    r"\s+into)\b",
+    FLAGS,
+)
+# Words before a match (in its clause) that cancel it, or make it a question or hypothesis.
+NEGATION = re.compile(
+    r"\b(?:not|no|never|neither|nor|without|cannot|can't|didn't|doesn't|don't|isn't|wasn't|"
+    r"aren't|weren't|hasn't|haven't|whether|if)\b[^.;]{0,50}$",
+    FLAGS,
+)
+NEGATION_EXCUSED = re.compile(r"\b(?:keep|continue\s+to|continues\s+to)\s+\w+$", FLAGS)
+FUTURE_OR_THREAT = re.compile(
+    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*|try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
+    FLAGS,
+)
+# The Inspector General's report flags; it is not the Department's finding.
+INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
+# Who acts in a clause.
+FEDERAL_ACTOR = re.compile(
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|attorney\s+general|"
+    r"sessions|bondi|barr|trump\s+administration|the\s+administration|administration's|homeland\s+security|"
+    r"dhs|ice|united\s+states|federal\s+government|feds|federal\s+officials?|white\s+house|"
+    r"justice\s+officials?|letters?|complaint)\b",
+    FLAGS,
+)
+# ... only as the one who acts: followed by what it did ("the judge ruled", "Gov. X said").
+NON_FEDERAL_ACTOR = re.compile(
+    r"(?:\bgov\.|\b(?:judge|court|justices|state\s+attorney\s+general|state's\s+attorney\s+general|"
+    r"governor|mayor|council|aclu|association|advocates?|group|coalition|county\s+executive|"
+    r"city\s+solicitor|city\s+attorney|sheriff|landry)\b)(?=[^.;]{0,60}?\b(?:said|says|warned|warns|ruled|"
+    r"rules|found|finds|held|holds|blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|"
+    r"threatened|wrote|argued|called|maintained|insisted|granted|declined|struck|enjoined|"
+    r"has\s+(?:said|maintained|argued))\b)",
+    FLAGS,
+)
+# Phrases before a compliance claim that make it the content of a demand, not a claim.
+CLAIM_DEMANDED = re.compile(
+    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|to\s+ensure|"
+    r"agreed|asked|required|requires|must|until|to\s+force)\b[^.;]{0,40}$",
+    FLAGS,
+)
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+DATE_RE = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+)
+DATE_EXCLUDED_BEFORE = re.compile(
+    r"\b(?:until|by|before|no\s+later\s+than|deadline\s+of)\s*$", FLAGS
+)
+
+
+def compile_extra_cues(extra: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[Cue]:
+    """Cues from configuration: (status, regex) pairs, bound like the defaults of the status."""
+    cues = []
+    for status, pattern in extra:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r} in an extra cue")
+        binding = "contests" if status == "contests" else "clause"
+        if status == "sued":
+            binding = "object"
+        cues.append(
+            Cue(status, re.compile(pattern, FLAGS), binding, True, name=f"config:{pattern}")
+        )
+    return cues
+
+
+def event_date(text: str, published: date | None) -> date | None:
+    """The first date the text gives an event ("in April 2017", "on July 24"), not a deadline."""
+    for match in DATE_RE.finditer(text):
+        if match.group("month") == "May" and not (match.group("day") or match.group("year")):
+            continue  # the verb "may"
+        if DATE_EXCLUDED_BEFORE.search(text[: match.start()]):
+            continue
+        if not match.group(0)[:1].isupper():
+            continue
+        month = MONTHS[match.group("month").lower()[:3]]
+        day = int(match.group("day") or 1)
+        year = int(match.group("year")) if match.group("year") else None
+        if year is None:
+            if published is None:
+                continue
+            year = published.year
+            if (month, day) > (published.month, published.day):
+                year -= 1
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,777 @@
+"""Page -> findings: which jurisdictions the page says what about, with the sentence saying so.
+
+The reading follows the page in order. Each block is cut into sentences and each sentence
+into clauses; a status cue binds to the places its clause names. When a clause names no
+place, it may still speak of places named elsewhere on the page:
+
+- a group ("the jurisdictions", "the five", "each recipient", "they"): the places of the
+  page's letters or list ("the following jurisdictions:", "Among those receiving letters
+  were ..."), or else of the nearest earlier enumeration that got a federal status;
+- one place ("the city", "we" in a city's statement): the page's speaker, else the place of
+  that kind named last;
+- a policy ("the challenged provisions"): the places that got the last federal status.
+
+Generic talk ("cities and states", "any jurisdiction that ..."), questions, hypotheses and
+negated cues bind to nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
+from watcher.status import cues as rules
+from watcher.status.cues import Cue, compile_extra_cues, event_date
+from watcher.status.gazetteer import AP_ABBREVIATIONS, get_gazetteer
+from watcher.status.names import NameFinder, PageContext, RawMention, dateline_place
+
+log = logging.getLogger(__name__)
+
+# Statuses that make a group of places the page's subject (letters, findings, lawsuits).
+TARGET_STATUSES = frozenset({"under_review", "non_compliant", "warned", "funding_cut", "sued"})
+# Words that do not end a sentence although a period follows them.
+ABBREVIATIONS = frozenset(
+    """u.s us gov sen rep st ft mt dr mr mrs ms jr sr no nos jan feb mar apr jun jul aug sep sept
+    oct nov dec inc co corp vs v gen lt col capt sgt prof rev hon ave blvd dept gov't d.c u.s.c
+    sec""".split()
+) | frozenset(
+    form.rstrip(".").lower() for forms in AP_ABBREVIATIONS.values() for form in forms.split("|")
+)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+CLAUSE_BREAK = re.compile(
+    r";\s+|:\s+(?=\S)|[”\"],\s+|,\s+[“\"]|\s+but\s+"
+    r"|,\s+and\s+(?=(?:I|we|he|she|they|it|the\s+[Dd]epartment)\b)"
+)
+# Sections of a page that are not its story.
+BOILERPLATE_HEADING = re.compile(
+    r"^(?:related|more\s+(?:news|from|stories)|trending|sponsored|latest(?:\s+news)?|quick\s+links|"
+    r"media\s+contacts?|get\s+the\s+.*briefing|recommended|most\s+(?:read|popular)|popular|share|"
+    r"advertisement|you\s+may\s+also|read\s+more|subscribe|follow\s+us|contact)",
+    re.IGNORECASE,
+)
+# Headings that only say what kind of places follow ("STATES:", "Cities and Towns").
+CATEGORY_HEADING = re.compile(
+    r"^(?P<kind>states?|count(?:y|ies)(?:\s+and\s+parishes)?|parishes|cit(?:y|ies)"
+    r"(?:\s+and\s+towns)?|towns|municipalities|localities)\s*:?\s*$",
+    re.IGNORECASE,
+)
+CATEGORY_KIND = {
+    "state": "state",
+    "count": "county",
+    "paris": "county",
+    "cit": "city",
+    "town": "city",
+}
+# Clauses that name the recipients of the letters or the members of a list.
+MEMBERSHIP = re.compile(
+    r"\bletters?\b[^.;]{0,40}?\b(?:went|were\s+sent|was\s+sent|were\s+addressed|was\s+addressed|"
+    r"addressed|sent|going)\s+to\b|\bletters?\s+to\b|\bamong\s+(?:those|the\s+\w+|them)\s+(?:receiving|"
+    r"that\s+received|who\s+received|getting|named|cited|targeted)|\b(?:is|are|was|were)\s+(?:also\s+)?"
+    r"(?:on|among)\s+(?:the|this)\s+list\b|\bon\s+the\s+list\b|\b(?:cities|jurisdictions|places|counties|"
+    r"states)\s+(?:cited|named|targeted|identified)\s+(?:by|in)\b|\bsent\s+(?:\w+\s+)?letters?\s+to\b|"
+    r"\brecipients?\s+(?:were|are|include)",
+    re.IGNORECASE,
+)
+NEGATED_MEMBERSHIP = re.compile(r"\bnot\s+(?:among|on\s+the\s+list|one\s+of)\b", re.IGNORECASE)
+NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "both": 2,
+}  # fmt: skip
+GROUP_NOUN = r"(?:jurisdictions|cities|counties|states|places|localities|municipalities|recipients)"
+NUMERIC_REF = re.compile(
+    r"\b(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+" + GROUP_NOUN
+    + r"|\b(?:the|these|those|all)\s+(?P<m>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\b",
+    re.IGNORECASE,
+)  # fmt: skip
+PLURAL_REF = re.compile(
+    r"\b(?:the|these|those|each\s+of\s+these|all\s+of\s+these|both)\s+" + GROUP_NOUN
+    + r"|\beach\s+(?:jurisdiction|recipient|city|county|state)\b|\b(?:the|these|its|their)\s+letters\b"
+    r"|\b(?:department|justice\s+department|doj)'s\s+letters\b|\b(?:they|them|their|each)\b"
+    r"|\blocal\s+officials\b",
+    re.IGNORECASE,
+)  # fmt: skip
+GENERIC_REF = re.compile(
+    r"\b(?:any|every|all|other|some|many|several|most|uncooperative|such)\s+(?:\w+\s+)?"
+    r"(?:jurisdictions?|cities|city|states?|counties|places|localities|municipalities)\b"
+    r"|\b(?:cities|jurisdictions|states|counties|localities)\s+(?:and|or)\s+(?:cities|jurisdictions|"
+    r"states|counties|localities)\b|\b(?:jurisdictions|cities|states|counties)\s+(?:that|which|who|with)\b"
+    r"|\ban?\s+(?:city|jurisdiction|state|county|municipality)\b"
+    r"|(?<!the\s)(?<!these\s)(?<!those\s)\b(?:sanctuary\s+)?(?:cities|jurisdictions)\b(?!\s*')",
+    re.IGNORECASE,
+)
+SINGULAR_REF = re.compile(
+    r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State)(?!\s+of))\b"
+)
+FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I)\b")
+POLICY_REF = re.compile(
+    r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+)?(?:polic(?:y|ies)|"
+    r"provisions?|laws?|ordinances?|rules?|directives?|measures?)\b",
+    re.IGNORECASE,
+)
+FEDERAL_SPEAKER = re.compile(
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|federal\s+government|"
+    r"the\s+administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general)\b",
+    re.IGNORECASE,
+)
+QUESTION_OR_HYPOTHESIS = re.compile(
+    r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
+)
+LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
+SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
+
+
+@dataclass
+class Hit:
+    """A status a clause asserts, before it is bound to places."""
+
+    status: str
+    position: int  # character offset in the clause
+    binding: str
+    note: str
+
+
+@dataclass
+class Group:
+    """Places spoken of together: a list under an introduction, or an enumeration."""
+
+    position: int  # block index
+    members: list[str]
+    target: bool  # got a federal status such as a finding, a letter or a lawsuit
+
+
+@dataclass
+class Pending:
+    """A status said of a group before the page names the group's members."""
+
+    status: str
+    evidence: str
+    position: int
+    when: date | None
+    size: int | None
+    note: str
+
+
+@dataclass
+class PageReading:
+    """The state of reading one page."""
+
+    page: Page
+    context: PageContext
+    speaker: str | None
+    federal_page: bool
+    sanctuary_list_page: bool
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # recipients of letters / list members
+    pending: list[Pending] = field(default_factory=list)
+    last_targets: list[str] = field(default_factory=list)
+    last_of_kind: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Clause:
+    """A clause of a sentence, with the places it names."""
+
+    text: str
+    sentence: str
+    block: int
+    places: list[tuple[RawMention, str]]  # (mention, jurisdiction id), offsets in `text`
+    is_item: bool = False
+
+
+class Extractor:
+    """Reads pages into findings: (jurisdiction, status, evidence)."""
+
+    def __init__(
+        self,
+        aliases: Mapping[str, Sequence[str]] = {},
+        extra_cues: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self.gazetteer = get_gazetteer()
+        self.names = NameFinder(self.gazetteer, aliases)
+        self.cues: tuple[Cue, ...] = rules.DEFAULT_CUES + tuple(
+            compile_extra_cues(list(extra_cues))
+        )
+
+    # -- the page -------------------------------------------------------------------------------
+
+    def extract(
+        self, page: Page, *, speaker: str | None = None, list_page: bool = False
+    ) -> list[Finding]:
+        """Every (jurisdiction, status) the page asserts, one finding each, in page order."""
+        blocks = _story_blocks(page)
+        if not blocks:
+            return []
+        context = PageContext()
+        scanned = self._scan_blocks(blocks, context)
+        inferred = speaker if speaker and self.gazetteer.is_known(speaker) else None
+        inferred = inferred or self._site_speaker(page, context)
+        reading = PageReading(
+            page=page,
+            context=context,
+            speaker=inferred,
+            federal_page=_is_federal_page(page),
+            sanctuary_list_page=_mentions_sanctuary_list(blocks),
+        )
+        list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
+        self._read(reading, blocks, scanned, list_page)
+        self._bind_pending(reading)
+        return sorted(reading.findings.values(), key=lambda f: (f.position, f.jurisdiction))
+
+    def _scan_blocks(
+        self, blocks: list[tuple[int, Block]], context: PageContext
+    ) -> dict[int, list[RawMention]]:
+        scanned: dict[int, list[RawMention]] = {}
+        for position, block in blocks:
+            mentions = self.names.scan(block.text, title_case=_is_title_case(block))
+            for mention in mentions:
+                self.names.learn(mention, context)
+            scanned[position] = mentions
+            place = dateline_place(block.text)
+            if place and place[1]:
+                self._learn_dateline(place, context)
+        return scanned
+
+    def _learn_dateline(self, place: tuple[str, str], context: PageContext) -> None:
+        text = f"{place[0].title()}, {place[1]}"
+        for mention in self.names.scan(text):
+            self.names.learn(mention, context)
+
+    def _site_speaker(self, page: Page, context: PageContext) -> str | None:
+        """The government whose site the page is on, from its title ("... | City of Boston")."""
+        match = SITE_SUFFIX.search(page.title or "")
+        if match is None:
+            return None
+        site = match.group("site")
+        if not re.search(r"\b(?:City|County|Government|Town|Village|Metro|Mayor|Official)\b", site):
+            return None
+        found = set()
+        for mention in self.names.scan(site):
+            if mention.passing and mention.passing != "part of another name":
+                continue
+            jid = self.names.resolve(mention, context)
+            if jid and self.gazetteer.get(jid).kind != "state":  # type: ignore[union-attr]
+                found.add(jid)
+        return found.pop() if len(found) == 1 else None
+
+    def _looks_like_list_page(
+        self,
+        page: Page,
+        blocks: list[tuple[int, Block]],
+        scanned: dict[int, list[RawMention]],
+        context: PageContext,
+    ) -> bool:
+        """A page that is itself a list: titled a list, with many items that are just names."""
+        heads = [page.title] + [b.text for _, b in blocks if b.is_heading][:2]
+        if not any(LIST_TITLE.search(h) and "sanctuary" in h.lower() for h in heads):
+            return False
+        bare = sum(
+            1
+            for position, block in blocks
+            if block.is_item and _bare_name(block.text, scanned[position])
+        )
+        return bare >= 5
+
+    # -- reading blocks -------------------------------------------------------------------------
+
+    def _read(
+        self,
+        reading: PageReading,
+        blocks: list[tuple[int, Block]],
+        scanned: dict[int, list[RawMention]],
+        list_page: bool,
+    ) -> None:
+        intro: list[Hit] | None = None  # the statuses of the list introduction in force
+        intro_is_membership = False
+        intro_group: Group | None = None
+        kind_hint = ""
+        for position, block in blocks:
+            text = block.text
+            category = CATEGORY_HEADING.match(text.strip())
+            if category:
+                kind_hint = _category_kind(category.group("kind"))
+                continue
+            if block.is_item:
+                hits = self._read_item(
+                    reading, position, block, scanned[position], kind_hint, intro, list_page
+                )
+                if intro_group is not None and hits is not None:
+                    intro_group.members.extend(hits)
+                    if intro_is_membership:
+                        reading.members.extend(hits)
+                continue
+            # Any other block ends a list.
+            if intro_group is not None:
+                self._close_group(reading, intro_group)
+                intro_group = None
+            intro = None
+            kind_hint = ""
+            clauses_hits = self._read_block(reading, position, block, scanned[position])
+            if text.rstrip().endswith(":") or block.is_heading and text.rstrip().endswith(":"):
+                intro = [hit for hits in clauses_hits for hit in hits]
+                intro_is_membership = bool(MEMBERSHIP.search(text)) or not intro
+                target = any(hit.status in TARGET_STATUSES for hit in intro) or intro_is_membership
+                intro_group = Group(position, [], target and not _only(intro, {"compliant"}))
+        if intro_group is not None:
+            self._close_group(reading, intro_group)
+
+    def _close_group(self, reading: PageReading, group: Group) -> None:
+        if group.members and group.target:
+            reading.groups.append(group)
+            reading.last_targets = list(group.members)
+
+    def _read_item(
+        self,
+        reading: PageReading,
+        position: int,
+        block: Block,
+        mentions: list[RawMention],
+        kind_hint: str,
+        intro: list[Hit] | None,
+        list_page: bool,
+    ) -> list[str] | None:
+        """A list item: its own cues, else those of its list's introduction."""
+        places = self._resolve(reading, mentions, kind_hint)
+        if not places:
+            return [] if intro is not None else None
+        own = self._hits(reading, block.text, block.text)
+        if intro is None and not list_page:
+            if own:
+                clause = Clause(block.text, block.text, position, places, is_item=True)
+                self._bind(reading, clause, own)
+                return None
+            return None
+        ids = (
+            [jid for _, jid in places[:1]]
+            if _bare_name(block.text, mentions)
+            else [jid for _, jid in places]
+        )
+        hits = own or list(intro or [])
+        if not hits and list_page and _bare_name(block.text, mentions):
+            hits = [Hit("listed", 0, "clause", "list page item")]
+        when = event_date(block.text, reading.page.published)
+        for hit in hits:
+            if hit.binding in {"contests", "stance"}:
+                continue
+            for jid in ids:
+                self._add(
+                    reading, jid, hit.status, block.text, position, when, f"list item: {hit.note}"
+                )
+        return ids
+
+    def _read_block(
+        self, reading: PageReading, position: int, block: Block, mentions: list[RawMention]
+    ) -> list[list[Hit]]:
+        text = block.text
+        places = self._resolve(reading, mentions, "")
+        results = []
+        for sentence_start, sentence in _sentences(text):
+            if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
+                continue
+            sentence_hits_before = len(results)
+            for clause_start, clause_text in _clauses(sentence):
+                start = sentence_start + clause_start
+                end = start + len(clause_text)
+                in_clause = [
+                    (_shift(m, -start), jid)
+                    for m, jid in places
+                    if start <= m.start and m.end <= end
+                ]
+                clause = Clause(clause_text, sentence, position, in_clause)
+                hits = self._hits(reading, clause_text, sentence)
+                self._note_membership(reading, clause)
+                if hits:
+                    self._bind(reading, clause, hits)
+                results.append(hits)
+            del sentence_hits_before
+        return results
+
+    def _resolve(
+        self, reading: PageReading, mentions: list[RawMention], kind_hint: str
+    ) -> list[tuple[RawMention, str]]:
+        places = []
+        for mention in mentions:
+            jid = self.names.resolve(mention, reading.context, kind_hint)
+            if jid is None:
+                continue
+            if mention.passing:
+                continue
+            reading.context.named.add(jid)
+            kind = self.gazetteer.get(jid).kind  # type: ignore[union-attr]
+            reading.last_of_kind[kind] = jid
+            places.append((mention, jid))
+        return places
+
+    # -- cues ---------------------------------------------------------------------------------
+
+    def _hits(self, reading: PageReading, clause: str, sentence: str) -> list[Hit]:
+        """The statuses a clause signals, with negation, hypotheses and masks applied."""
+        hits: list[Hit] = []
+        masks: list[tuple[int, int, str]] = []
+        for cue in self.cues:
+            for match in cue.pattern.finditer(clause):
+                before = clause[: match.start()]
+                if cue.negatable and rules.NEGATION.search(before):
+                    if not rules.NEGATION_EXCUSED.search(before):
+                        continue
+                if cue.status == "non_compliant" and rules.INSPECTOR_GENERAL.search(clause):
+                    continue
+                if cue.status == "funding_cut" and rules.FUTURE_OR_THREAT.search(before):
+                    continue
+                if cue.binding == "stance" and rules.CLAIM_DEMANDED.search(before):
+                    continue
+                if any(s <= match.start() < e for s, e, _ in masks):
+                    continue
+                if cue.status == "compliant":
+                    masks.append((match.start(), match.end(), cue.status))
+                hits.append(Hit(cue.status, match.start(), cue.binding, cue.name))
+        # A listing that a removal or clearance ends is not asserted again.
+        if any(h.status == "compliant" for h in hits):
+            hits = [h for h in hits if h.status != "listed"]
+        # "on the list" means the sanctuary list only on pages that speak of one.
+        if reading.sanctuary_list_page and re.search(
+            r"\b(?:is|are|was|were|been|appeared|appears|remains?)\s+(?:also\s+)?on\s+(?:the|this|that|its)\s+"
+            r"(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b",
+            clause,
+            re.IGNORECASE,
+        ):
+            if not rules.NEGATION.search(clause.split(" list")[0][-60:]) and not any(
+                h.status == "compliant" for h in hits
+            ):
+                hits.append(Hit("listed", 0, "clause", "on the list"))
+        # After a preliminary finding, time to answer is a warning, not a new review.
+        finding = any(h.status == "non_compliant" for h in hits) or re.search(
+            r"\bpreliminar\w*\b", sentence, re.IGNORECASE
+        )
+        if finding:
+            hits = [h for h in hits if h.status != "under_review"]
+        deadline = rules.DEADLINE.search(clause)
+        if deadline and not rules.NEGATION.search(clause[: deadline.start()][-30:]):
+            if (
+                rules.CONSEQUENCE.search(clause)
+                or rules.POLICY_CHANGE.search(clause)
+                or any(h.status == "non_compliant" for h in hits)
+            ):
+                hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
+        hits.extend(self._sued_hits(reading, clause))
+        return hits
+
+    def _sued_hits(self, reading: PageReading, clause: str) -> list[Hit]:
+        hits = []
+        for match in rules.SUED_TRIGGER.finditer(clause):
+            before = clause[: match.start()]
+            word = match.group(0).lower()
+            if word in {"against", "over"} and not rules.LAWSUIT_WORD.search(before):
+                continue
+            if rules.SUED_BLOCKED.search(before) or rules.NEGATION.search(before[-40:]):
+                continue
+            hits.append(Hit("sued", match.end(), "object", f"lawsuit: {match.group(0)[:30]}"))
+        return hits
+
+    # -- binding cues to places ---------------------------------------------------------------
+
+    def _bind(self, reading: PageReading, clause: Clause, hits: list[Hit]) -> None:
+        when = event_date(clause.sentence, reading.page.published)
+        evidence = clause.sentence
+        federal_targets: list[str] = []
+        for hit in hits:
+            status = hit.status
+            if hit.binding == "stance":
+                status = "compliant" if self._federal_voice(clause.text) else "contests"
+            if status == "contests":
+                for jid in self._contest_targets(reading, clause):
+                    self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
+                continue
+            if not self._federal_actor_allows(reading, clause.text, hit.position):
+                continue
+            if hit.binding == "object":
+                targets = _objects(clause, hit.position)
+            else:
+                targets = [jid for _, jid in clause.places]
+            if not targets and not clause.places and not clause.is_item:
+                targets = self._unnamed_targets(reading, clause, hit)
+                if targets is None:
+                    continue
+            for jid in targets:
+                self._add(reading, jid, status, evidence, clause.block, when, hit.note)
+            if status in TARGET_STATUSES:
+                federal_targets.extend(t for t in targets if t not in federal_targets)
+        if federal_targets and clause.places:
+            reading.last_targets = federal_targets
+            if len(federal_targets) >= 2:
+                reading.groups.append(Group(clause.block, federal_targets, True))
+
+    def _federal_voice(self, clause: str) -> bool:
+        """Whether the federal government, not the place, makes a compliance statement."""
+        if FIRST_PERSON.search(clause) or rules.NON_FEDERAL_ACTOR.search(clause):
+            return False
+        return bool(FEDERAL_SPEAKER.search(clause))
+
+    def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
+        """False when a court, a state official or a private group is the one acting."""
+        local = list(rules.NON_FEDERAL_ACTOR.finditer(clause))
+        if not local:
+            return True
+        federal = list(rules.FEDERAL_ACTOR.finditer(clause))
+        if not federal:
+            return False
+        before = [(m.start(), "federal") for m in federal if m.start() < position] + [
+            (m.start(), "local") for m in local if m.start() < position
+        ]
+        if not before:
+            return True
+        return max(before)[1] == "federal"
+
+    def _contest_targets(self, reading: PageReading, clause: Clause) -> list[str]:
+        if FEDERAL_SPEAKER.search(clause.text) and not rules.NON_FEDERAL_ACTOR.search(clause.text):
+            if not FIRST_PERSON.search(clause.text):
+                return []
+        named = [jid for _, jid in clause.places]
+        if named:
+            return (
+                named[:1]
+                if len(set(named)) > 1 and _speaker_in(reading, named) is None
+                else ([_speaker_in(reading, named)] if _speaker_in(reading, named) else named[:1])
+            )
+        singular = SINGULAR_REF.search(clause.text)
+        if singular:
+            kind = (singular.group("a") or singular.group("b")).lower()
+            jid = self._anaphora(reading, kind)
+            return [jid] if jid else []
+        if FIRST_PERSON.search(clause.text) or re.search(r"\b(?:he|she|his|her)\b", clause.text):
+            if reading.speaker:
+                return [reading.speaker]
+            block_places = self._block_places(reading, clause.block)
+            if len(block_places) == 1:
+                return block_places
+        return []
+
+    def _block_places(self, reading: PageReading, position: int) -> list[str]:
+        block = reading.page.blocks[position]
+        found = []
+        for mention in self.names.scan(block.text):
+            jid = self.names.resolve(mention, reading.context)
+            if jid and not mention.passing and jid not in found:
+                found.append(jid)
+        return found
+
+    def _anaphora(self, reading: PageReading, kind: str) -> str | None:
+        speaker = self.gazetteer.get(reading.speaker) if reading.speaker else None
+        if speaker is not None and speaker.kind == kind:
+            return speaker.id
+        if kind == "state" and speaker is not None:
+            return (
+                speaker.state
+                if "state" not in reading.last_of_kind
+                else reading.last_of_kind["state"]
+            )
+        return reading.last_of_kind.get(kind)
+
+    def _unnamed_targets(self, reading: PageReading, clause: Clause, hit: Hit) -> list[str] | None:
+        """Places a clause without names speaks of; None when it speaks of no one."""
+        text = clause.text
+        if hit.status == "compliant":
+            return None  # clearances are announced by name
+        numeric = NUMERIC_REF.search(text)
+        plural = PLURAL_REF.search(text)
+        if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
+            return None
+        if not (rules.FEDERAL_ACTOR.search(clause.sentence) or reading.federal_page):
+            return None
+        if numeric or plural:
+            size = None
+            if numeric:
+                raw = (numeric.group("n") or numeric.group("m")).lower()
+                size = int(raw) if raw.isdigit() else NUMBERS.get(raw)
+            reading.pending.append(
+                Pending(hit.status, clause.sentence, clause.block,
+                        event_date(clause.sentence, reading.page.published), size, hit.note)
+            )  # fmt: skip
+            return None
+        singular = SINGULAR_REF.search(text)
+        if singular:
+            kind = (singular.group("a") or singular.group("b")).lower()
+            jid = self._anaphora(reading, kind)
+            return [jid] if jid else None
+        if POLICY_REF.search(text) and reading.last_targets:
+            return list(reading.last_targets)
+        return None
+
+    def _note_membership(self, reading: PageReading, clause: Clause) -> None:
+        if not clause.places or not MEMBERSHIP.search(clause.text):
+            return
+        if NEGATED_MEMBERSHIP.search(clause.text):
+            return
+        for _, jid in clause.places:
+            if jid not in reading.members:
+                reading.members.append(jid)
+
+    def _bind_pending(self, reading: PageReading) -> None:
+        """Statuses said of a group go to the page's recipients, else the nearest group."""
+        for pending in reading.pending:
+            members = reading.members
+            if not members:
+                after = [g for g in reading.groups if g.position >= pending.position]
+                before = [g for g in reading.groups if g.position < pending.position]
+                sized = [g for g in after + before[::-1] if len(g.members) == pending.size]
+                if before and not sized:
+                    chosen = before[-1]
+                elif sized:
+                    chosen = sized[0]
+                elif after:
+                    chosen = after[0]
+                else:
+                    continue
+                members = chosen.members
+            for jid in members:
+                self._add(reading, jid, pending.status, pending.evidence, pending.position,
+                          pending.when, f"group: {pending.note}")  # fmt: skip
+
+    def _add(
+        self,
+        reading: PageReading,
+        jid: str,
+        status: str,
+        evidence: str,
+        position: int,
+        when: date | None,
+        note: str,
+    ) -> None:
+        key = (jid, status)
+        if key in reading.findings:
+            return
+        if status in FEDERAL_STATUSES or status == "contests":
+            reading.findings[key] = Finding(jid, status, evidence, position, when, note)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _story_blocks(page: Page) -> list[tuple[int, Block]]:
+    """The page's blocks with their indexes, without boilerplate sections."""
+    kept = []
+    skipping = False
+    for position, block in enumerate(page.blocks):
+        if block.is_heading:
+            skipping = bool(BOILERPLATE_HEADING.match(block.text.strip()))
+        if skipping or not block.text.strip():
+            continue
+        kept.append((position, block))
+    return kept
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; abbreviations ("U.S.", "Ill.", "Gov.") do not end one."""
+    sentences = []
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        word = re.search(r"([\w.]+)[.!?][\"”’)]*$", text[start : match.start() + 1] + "")
+        head = text[: match.start()].rstrip('"”’)')
+        last = re.search(r"([A-Za-z.]+)\.$", head)
+        if last and (last.group(1).lower() in ABBREVIATIONS or len(last.group(1)) == 1):
+            continue
+        del word
+        sentences.append((start, text[start : match.start()]))
+        start = match.end()
+    sentences.append((start, text[start:]))
+    return [(offset, s) for offset, s in sentences if s.strip()]
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    clauses = []
+    start = 0
+    for match in CLAUSE_BREAK.finditer(sentence):
+        clauses.append((start, sentence[start : match.start()]))
+        start = match.end()
+    clauses.append((start, sentence[start:]))
+    return [(offset, c) for offset, c in clauses if c.strip()]
+
+
+def _objects(clause: Clause, position: int) -> list[str]:
+    """The places a lawsuit is against: the enumeration right after its words."""
+    after = [(m, jid) for m, jid in clause.places if m.start >= position]
+    if not after:
+        if re.search(r"\b(?:was|were|been|being)\s+sued\b", clause.text, re.IGNORECASE):
+            return [jid for m, jid in clause.places if m.start < position]
+        return []
+    if len(re.findall(r"\w+", clause.text[position : after[0][0].start])) > 12:
+        return []
+    objects = [after[0][1]]
+    for (previous, _), (mention, jid) in zip(after, after[1:], strict=False):
+        if len(re.findall(r"\w+", clause.text[previous.end : mention.start])) > 8:
+            break
+        objects.append(jid)
+    return objects
+
+
+def _shift(mention: RawMention, delta: int) -> RawMention:
+    return RawMention(
+        mention.start + delta, mention.end + delta, mention.key, mention.candidates,
+        mention.qualifier, mention.kind_hint, mention.role, mention.passing, mention.possessive,
+    )  # fmt: skip
+
+
+def _is_title_case(block: Block) -> bool:
+    if not block.is_heading:
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'’]*", block.text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _category_kind(word: str) -> str:
+    lowered = word.lower()
+    for prefix, kind in CATEGORY_KIND.items():
+        if lowered.startswith(prefix):
+            return kind
+    return ""
+
+
+def _bare_name(text: str, mentions: list[RawMention]) -> bool:
+    """Whether a list item is just one place name (with its state and punctuation)."""
+    if len(mentions) != 1:
+        return False
+    rest = text[: mentions[0].start] + text[mentions[0].end :]
+    rest = re.sub(
+        r"\b(?:the|and|or|city|town|state|county|of|commonwealth)\b", "", rest, flags=re.I
+    )
+    return not re.search(r"[A-Za-z]{3,}", rest)
+
+
+def _only(hits: list[Hit], statuses: set[str]) -> bool:
+    return bool(hits) and all(hit.status in statuses for hit in hits)
+
+
+def _only_generic(text: str) -> bool:
+    """A clause whose only group words are generic ("sanctuary cities", "cities and states")."""
+    return bool(GENERIC_REF.search(text)) and not re.search(
+        r"\b(?:the|these|those)\s+"
+        + GROUP_NOUN
+        + r"|\beach\s+(?:jurisdiction|recipient)\b|\bletters\b",
+        text,
+        re.IGNORECASE,
+    )
+
+
+def _speaker_in(reading: PageReading, named: list[str]) -> str | None:
+    return reading.speaker if reading.speaker in named else None
+
+
+def _is_federal_page(page: Page) -> bool:
+    """Pages of the Department of Justice or Homeland Security, where the voice is federal."""
+    host = re.sub(r"^https?://", "", page.url or "").split("/")[0].lower()
+    return host.endswith("justice.gov") or host.endswith("dhs.gov") or host.endswith("ice.gov")
+
+
+def _mentions_sanctuary_list(blocks: list[tuple[int, Block]]) -> bool:
+    """Whether the page speaks of a list of sanctuary jurisdictions at all."""
+    for _, block in blocks:
+        lowered = block.text.lower()
+        if "list" in lowered and "sanctuary" in lowered:
+            if re.search(r"\blists?\b[^.]{0,80}sanctuary|sanctuary[^.]{0,40}\blist\b", lowered):
+                return True
+    return False

@@ -1,0 +1,498 @@
+"""Finding jurisdictions in text: names as real pages write them, resolved to gazetteer ids.
+
+Two steps, because a name often needs the rest of the page to be resolved: `scan` finds
+every candidate phrase of one text with what surrounds it ("City of ...", ", Ill.",
+"... Police Department", a dateline), and `resolve` picks the jurisdiction once the page's
+context (states named, names already qualified elsewhere) is known.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from watcher.status.gazetteer import AP_ABBREVIATIONS, Gazetteer
+
+log = logging.getLogger(__name__)
+
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
+MAX_NAME_TOKENS = 8
+
+# Nicknames and agency acronyms that text uses for a jurisdiction. Acronyms only count on a
+# page that also names the jurisdiction or its state (CPD is not always Chicago's).
+NICKNAMES: dict[str, str] = {
+    "NYC": "new-york-city-ny", "N.Y.C.": "new-york-city-ny", "L.A.": "los-angeles-ca",
+    "Philly": "philadelphia-pa", "NOLA": "new-orleans-la", "D.C.": "dc",
+    "Washington, D.C.": "dc", "Washington D.C.": "dc", "Washington, DC": "dc",
+    "Washington, District of Columbia": "dc", "District of Columbia": "dc",
+}  # fmt: skip
+AGENCY_ACRONYMS: dict[str, str] = {
+    "NYPD": "new-york-city-ny", "LAPD": "los-angeles-ca", "NOPD": "new-orleans-la",
+    "SFPD": "san-francisco-ca", "LMPD": "louisville-ky", "CPD": "chicago-il",
+    "MPD": "minneapolis-mn", "SPD": "seattle-wa", "BPD": "boston-ma", "DPD": "denver-co",
+}  # fmt: skip
+# Postal codes that are also everyday words or abbreviations count only after "State of".
+AMBIGUOUS_POSTAL = frozenset(
+    "IN OR ME OK HI OH LA DE AL MA MD MO ID CO PA MS MT AS GA AR NE VA WA".split()
+)
+# City names that are common words or given names: only with a state or "City of".
+COMMON_WORD_CITIES = frozenset(
+    """mobile independence commerce enterprise surprise orange temple eagle liberty union
+    victoria florence columbia justice freedom paradise hope marina beverly lincoln warren
+    franklin clinton jackson austin tyler irving allen eugene charlotte orlando troy sandy
+    madison hamilton aurora gilbert norman pearland sugar land winter haven
+    spring deer park pleasant grove""".split()
+)  # fmt: skip
+# Words after a place name that make the phrase its official, office or agency.
+OFFICIAL_WORDS = frozenset(
+    """mayor mayors police sheriff sheriffs council councils board city county government
+    officials official executive commissioner commissioners superintendent attorney
+    department metro metropolitan corrections jail administration manager clerk solicitor
+    office state legislature governor lawmakers leaders authorities law""".split()
+)  # fmt: skip
+# Capitalised words before "of" that make the phrase a jurisdiction ("City of Chicago").
+JURISDICTION_PREFIXES = {
+    "city": "city", "cities": "city", "town": "city", "towns": "city", "village": "city",
+    "state": "state", "states": "state", "commonwealth": "state", "county": "county",
+    "counties": "county", "mayor": "", "governor": "", "people": "", "residents": "",
+    "borough": "city", "parish": "county", "officials": "", "municipality": "city",
+    "municipalities": "city",
+}  # fmt: skip
+# A lower-case noun after a state name makes it an adjective ("a Maryland jurisdiction").
+ADJECTIVE_NOUNS = frozenset(
+    """jurisdiction jurisdictions city cities county counties town towns municipality
+    municipalities community communities voters residents lawmakers legislators delegation
+    congressman congresswoman senator senators democrats republicans native natives
+    sheriffs sheriff police suburbs suburb""".split()
+)  # fmt: skip
+# Prepositions before a place that make it a location, not a party ("a judge in Chicago").
+LOCATIVE_WORDS = frozenset("in into at near across outside throughout around where".split())
+# ... unless the word before the preposition says whose the thing is ("policies in Chicago").
+OWNER_WORDS = frozenset(
+    """policies policy laws law ordinance ordinances officials official leaders practices
+    rules directive directives jurisdictions""".split()
+)  # fmt: skip
+DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z.'’\- ]+?)(?:,\s*(?P<state>[A-Z][A-Za-z.]+(?:\s?[A-Z][A-Za-z.]+)?))?"
+    r"\s*(?:\([A-Za-z0-9 .]+\))?\s*[—–-]{1,2}\s"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word, number or punctuation mark of a text."""
+
+    start: int
+    end: int
+    text: str
+    norm: str  # lower case, apostrophes dropped
+    base: str  # norm without a possessive 's
+    spaced: bool  # whitespace follows
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and punctuation marks with their offsets."""
+    tokens = []
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        lowered = word.lower().replace("’", "'")
+        base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
+        end = match.end()
+        spaced = end >= len(text) or text[end].isspace()
+        tokens.append(Token(match.start(), end, word, lowered.replace("'", ""), base, spaced))
+    return tokens
+
+
+def key_of(tokens: Sequence[Token], possessive_last: bool = False) -> str:
+    """The lookup key of a run of tokens: normalised words, spacing as written."""
+    parts = []
+    for index, token in enumerate(tokens):
+        last = index == len(tokens) - 1
+        parts.append(token.base.replace("'", "") if last and possessive_last else token.norm)
+        if not last and token.spaced:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name as the gazetteer writes it."""
+    return key_of(tokenize(name))
+
+
+@dataclass
+class RawMention:
+    """A phrase that may name a jurisdiction, before the page's context resolves it."""
+
+    start: int
+    end: int  # end of the name, or of its state qualifier when it has one
+    key: str
+    candidates: tuple[str, ...]
+    qualifier: str | None = None  # state code of ", Ill." / ", Illinois" / ", IL"
+    kind_hint: str = ""  # "city" | "state" | "county" from "City of", "State of", "... State"
+    role: str = "name"  # "name" | "official" | "acronym"
+    passing: str = ""  # why the mention asserts nothing ("locative", "dateline", ...)
+    possessive: bool = False
+
+
+@dataclass
+class PageContext:
+    """What a page tells about its places as a whole, used to resolve ambiguous names."""
+
+    qualified: dict[str, str] = field(default_factory=dict)  # key -> state code
+    states: Counter[str] = field(default_factory=Counter)
+    named: set[str] = field(default_factory=set)  # ids resolved so far
+
+
+class NameFinder:
+    """Finds and resolves jurisdiction names in text, for one gazetteer and alias set."""
+
+    def __init__(self, gazetteer: Gazetteer, aliases: Mapping[str, Sequence[str]] = {}) -> None:
+        self.gazetteer = gazetteer
+        index: dict[str, set[str]] = {}
+        for jurisdiction in gazetteer:
+            for name in (jurisdiction.name, *jurisdiction.aliases):
+                index.setdefault(name_key(name), set()).add(jurisdiction.id)
+        for name, jid in NICKNAMES.items():
+            index.setdefault(name_key(name), set()).add(jid)
+        self.user_keys: set[str] = set()
+        for jid, names in aliases.items():
+            if not gazetteer.is_known(jid):
+                log.warning("alias for unknown jurisdiction %s ignored", jid)
+                continue
+            for name in names:
+                key = name_key(name)
+                index[key] = {jid}  # a user's alias is meant exactly
+                self.user_keys.add(key)
+        self.index = {key: tuple(sorted(ids)) for key, ids in index.items() if key}
+        self.first_words = {tokenize(key)[0].norm for key in self.index}
+        self.state_forms = self._state_forms()
+        self.state_names = {
+            name_key(j.name): j.id for j in gazetteer if j.kind == "state" and j.id != "dc"
+        }
+
+    def _state_forms(self) -> dict[str, str]:
+        forms: dict[str, str] = {}
+        for jurisdiction in self.gazetteer:
+            if jurisdiction.kind != "state":
+                continue
+            forms[name_key(jurisdiction.name)] = jurisdiction.id
+            forms["\0" + jurisdiction.id.upper()] = jurisdiction.id  # postal code, exact case
+            for abbreviation in AP_ABBREVIATIONS.get(jurisdiction.id, "").split("|"):
+                if abbreviation:
+                    forms[name_key(abbreviation)] = jurisdiction.id
+                    forms[name_key(abbreviation.rstrip("."))] = jurisdiction.id
+        forms[name_key("District of Columbia")] = "dc"
+        return forms
+
+    # -- scanning ---------------------------------------------------------------------------
+
+    def scan(self, text: str, *, title_case: bool = False) -> list[RawMention]:
+        """Every phrase of `text` that may name a jurisdiction, left to right, not overlapping."""
+        tokens = tokenize(text)
+        mentions: list[RawMention] = []
+        dateline_end = _dateline_end(text)
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            found = None
+            if token.capitalised and token.norm in self.first_words:
+                found = self._longest_name(tokens, index)
+            if found is None and token.text in AGENCY_ACRONYMS:
+                found = (index + 1, (AGENCY_ACRONYMS[token.text],), "acronym")
+            if (
+                found is None
+                and "\0" + token.text in self.state_forms
+                and _is_postal_code(tokens, index, text)
+            ):
+                found = (index + 1, (self.state_forms["\0" + token.text],), "name")
+            if found is None:
+                index += 1
+                continue
+            stop, candidates, role = found
+            mention = self._describe(tokens, index, stop, candidates, role, text, title_case)
+            if mention.start < dateline_end:
+                mention.passing = "dateline"
+            if (
+                mentions
+                and mention.passing == ""
+                and _inside_parentheses_after(mentions, text, mention)
+            ):
+                mention.passing = "parenthetical"
+            mentions.append(mention)
+            index = mention_end_token(tokens, mention.end, stop)
+        return mentions
+
+    def _longest_name(
+        self, tokens: list[Token], index: int
+    ) -> tuple[int, tuple[str, ...], str] | None:
+        limit = min(len(tokens), index + MAX_NAME_TOKENS)
+        for stop in range(limit, index, -1):
+            run = tokens[index:stop]
+            if not run[-1].text[:1].isalpha() and run[-1].text != ".":
+                continue
+            for possessive in (True, False):
+                candidates = self.index.get(key_of(run, possessive_last=possessive))
+                if candidates:
+                    return stop, candidates, "name"
+        return None
+
+    def _describe(
+        self,
+        tokens: list[Token],
+        index: int,
+        stop: int,
+        candidates: tuple[str, ...],
+        role: str,
+        text: str,
+        title_case: bool,
+    ) -> RawMention:
+        first, last = tokens[index], tokens[stop - 1]
+        mention = RawMention(first.start, last.end, key_of(tokens[index:stop], True), candidates)
+        mention.role = role
+        mention.possessive = last.norm != last.base
+        before = tokens[index - 1] if index > 0 else None
+        before2 = tokens[index - 2] if index > 1 else None
+        before3 = tokens[index - 3] if index > 2 else None
+        after = tokens[stop] if stop < len(tokens) else None
+        # "City of X", "the State of X", "the cities of X, Y", "City and County of X"
+        if before is not None and before.norm == "of" and before2 is not None:
+            prefix = before2.norm
+            if prefix in JURISDICTION_PREFIXES:
+                mention.kind_hint = JURISDICTION_PREFIXES[prefix]
+                if prefix == "county" and before3 is not None and before3.norm == "and":
+                    mention.kind_hint = "city"  # "City and County of Denver" takes the city id
+                if prefix in {"mayor", "governor", "officials"}:
+                    mention.role = "official"
+            elif before2.capitalised and not title_case or prefix in {"district", "districts"}:
+                mention.passing = "part of another name"  # "Eastern District of California"
+        elif before is not None and before.norm in LOCATIVE_WORDS:
+            if before2 is None or before2.norm not in OWNER_WORDS:
+                mention.passing = "locative"
+            if before2 is not None and before2.norm in {"officials", "leaders", "authorities"}:
+                mention.role = "official"
+        elif (
+            before is not None
+            and before.capitalised
+            and before.text.isalpha()
+            and not title_case
+            and before.norm not in JURISDICTION_PREFIXES
+            and not _sentence_start(tokens, index - 1)
+        ):
+            mention.passing = "part of another name"  # "Lake Ontario", "Mayor Malik Evans"
+        elif (
+            before is not None
+            and before.text == "-"
+            and before2 is not None
+            and before2.capitalised
+        ):
+            mention.passing = "part of another name"  # "R-Madisonville"
+        after = tokens[stop] if stop < len(tokens) else None
+        cursor = stop
+        # "New York State", "Louisville Metro": a suffix that says which kind of place.
+        if after is not None and after.capitalised and after.base in {"state", "metro"}:
+            if after.base == "metro" or any(c in self.state_names.values() for c in candidates):
+                mention.kind_hint = "state" if after.base == "state" else "city"
+                mention.end = after.end
+                cursor = stop + 1
+        # A state qualifier: "Chicago, Ill.", "Rochester, New York", "Saint Paul, MN"
+        after = tokens[cursor] if cursor < len(tokens) else None
+        if after is not None and after.text == "," and role != "acronym":
+            state, qualifier_stop = self._state_after(tokens, cursor + 1)
+            if state and self._fits_state(candidates, state):
+                mention.qualifier = state
+                mention.end = tokens[qualifier_stop - 1].end
+                cursor = qualifier_stop
+        after = tokens[cursor] if cursor < len(tokens) else None
+        is_state = len(candidates) == 1 and candidates[0] in self.state_names.values()
+        if (
+            after is not None
+            and after.text.isalpha()
+            and after.base in ADJECTIVE_NOUNS
+            and is_state
+        ):
+            mention.passing = mention.passing or "adjective"  # "a Maryland jurisdiction"
+        elif after is not None and after.text.isalpha() and after.base in OFFICIAL_WORDS:
+            mention.role = "official"  # "Chicago Police Department", "Baltimore County officials"
+        elif (
+            after is not None
+            and after.capitalised
+            and after.text.isalpha()
+            and not title_case
+            and not mention.possessive
+            and mention.qualifier is None
+            and cursor == stop
+            and not mention.passing
+        ):
+            mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
+        if mention.passing == "" and before is not None and before.norm in {"where"}:
+            mention.passing = "locative"
+        del text  # the mention is described by its tokens alone
+        return mention
+
+    def _state_after(self, tokens: list[Token], start: int) -> tuple[str | None, int]:
+        for stop in range(min(len(tokens), start + 5), start, -1):
+            run = tokens[start:stop]
+            if len(run) == 1 and len(run[0].text) == 2 and run[0].text.isupper():
+                state = self.state_forms.get("\0" + run[0].text)
+                if state:
+                    return state, stop
+                continue
+            if not run[0].capitalised:
+                return None, start
+            state = self.state_forms.get(key_of(run))
+            if state and (len(run) > 1 or run[0].text.lower() != run[0].text):
+                return state, stop
+        return None, start
+
+    def _fits_state(self, candidates: tuple[str, ...], state: str) -> bool:
+        for jid in candidates:
+            jurisdiction = self.gazetteer.get(jid)
+            if jurisdiction and jurisdiction.kind != "state" and jurisdiction.state == state:
+                return True
+        return False
+
+    def _dominant_city(self, places: list) -> object | None:
+        """A city far larger than every namesake ("Louisville" is Kentucky's), if there is one."""
+        ranked = sorted(places, key=lambda j: -self.gazetteer.population(j.id))
+        top = self.gazetteer.population(ranked[0].id)
+        second = max(self.gazetteer.population(j.id) for j in ranked[1:])
+        if ranked[0].kind == "city" and top >= 100_000 and top >= 5 * second:
+            if all(j.kind == "city" for j in ranked[1:]):
+                return ranked[0]
+        return None
+
+    # -- resolving --------------------------------------------------------------------------
+
+    def learn(self, mention: RawMention, context: PageContext) -> None:
+        """Record what a mention tells about the page: a qualified name, a state named."""
+        if mention.qualifier:
+            context.qualified.setdefault(mention.key, mention.qualifier)
+            context.states[mention.qualifier] += 1
+        elif len(mention.candidates) == 1:
+            jurisdiction = self.gazetteer.get(mention.candidates[0])
+            if jurisdiction and mention.role != "acronym":
+                context.states[jurisdiction.state] += 1
+
+    def resolve(self, mention: RawMention, context: PageContext, kind_hint: str = "") -> str | None:
+        """The jurisdiction a mention names on this page, or None when it stays ambiguous."""
+        hint = mention.kind_hint or kind_hint
+        candidates = [self.gazetteer.get(jid) for jid in mention.candidates]
+        pool = [j for j in candidates if j is not None]
+        if mention.role == "acronym":
+            jurisdiction = pool[0]
+            named = jurisdiction.id in context.named or context.states[jurisdiction.state] > 0
+            return jurisdiction.id if named else None
+        if mention.key in self.user_keys:
+            return pool[0].id
+        state = mention.qualifier or context.qualified.get(mention.key)
+        states = [j for j in pool if j.kind == "state"]
+        places = [j for j in pool if j.kind != "state"]
+        if mention.qualifier:
+            places = [j for j in places if j.state == mention.qualifier]
+            states = []
+        if hint == "state" and states:
+            return states[0].id
+        if hint in {"city", "county"}:
+            kinds = [j for j in places if j.kind == hint]
+            places = kinds or places
+            states = []
+        if states:
+            if states[0].id == "wa":
+                return None  # bare "Washington" is the federal government or a dateline
+            if states[0].id == "ny" and any(j.id == "new-york-city-ny" for j in places):
+                return "new-york-city-ny"  # bare "New York" in running text is the city
+            return states[0].id
+        if not places:
+            return None
+        if len(places) > 1 and state:
+            in_state = [j for j in places if j.state == state]
+            places = in_state or places
+        if len(places) > 1:
+            dominant = self._dominant_city(places)
+            if dominant is not None and not (state and dominant.state != state):
+                places = [dominant]
+        if len(places) > 1:
+            ranked = sorted(places, key=lambda j: -context.states[j.state])
+            if context.states[ranked[0].state] > context.states[ranked[1].state]:
+                places = [ranked[0]]
+        if len(places) > 1:
+            cities = sorted(
+                (j for j in places if j.kind == "city"),
+                key=lambda j: -self.gazetteer.population(j.id),
+            )
+            if not cities:
+                return None
+            top = self.gazetteer.population(cities[0].id)
+            second = self.gazetteer.population(cities[1].id) if len(cities) > 1 else 0
+            if top < 100_000 or top < 2 * second:
+                return None
+            places = [cities[0]]
+        chosen = places[0]
+        if (
+            chosen.kind == "city"
+            and mention.key in COMMON_WORD_CITIES
+            and not (mention.qualifier or hint == "city" or state)
+        ):
+            return None
+        return chosen.id
+
+
+def mention_end_token(tokens: list[Token], end: int, stop: int) -> int:
+    """Index of the first token after a mention ending at character `end`."""
+    index = stop
+    while index < len(tokens) and tokens[index].start < end:
+        index += 1
+    return index
+
+
+def _sentence_start(tokens: list[Token], index: int) -> bool:
+    """Whether tokens[index] begins a sentence or a quotation."""
+    if index <= 0:
+        return True
+    previous = tokens[index - 1].text
+    return previous in {".", "!", "?", "“", '"', "‘", "(", ":", "—", "–", ";", "'"}
+
+
+def _is_postal_code(tokens: list[Token], index: int, text: str) -> bool:
+    token = tokens[index]
+    if len(token.text) != 2 or not token.text.isupper() or token.text in AMBIGUOUS_POSTAL:
+        return False
+    before = text[token.start - 1] if token.start > 0 else " "
+    after = text[token.end] if token.end < len(text) else " "
+    if before in "-/" or after in "-/" or after.isdigit() or before.isdigit():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    return upper < 0.5 * len(letters)  # not in an all-capitals headline
+
+
+def _dateline_end(text: str) -> int:
+    match = DATELINE_RE.match(text)
+    if match is None:
+        return -1
+    place = match.group("place").strip()
+    if len(place) < 3 or not place.replace(" ", "").replace(".", "").isupper():
+        return -1
+    return match.end()
+
+
+def _inside_parentheses_after(mentions: list[RawMention], text: str, mention: RawMention) -> bool:
+    """Whether `mention` sits in parentheses right after the previous mention."""
+    previous = mentions[-1]
+    between = text[previous.end : mention.start]
+    return between.strip().startswith("(") and ")" not in between
+
+
+def dateline_place(text: str) -> tuple[str, str] | None:
+    """The place and state words of a dateline ("CHICAGO —", "JACKSON, Miss. (WJTV) —")."""
+    match = DATELINE_RE.match(text)
+    if match is None or _dateline_end(text) < 0:
+        return None
+    return match.group("place").strip(), (match.group("state") or "").strip()
