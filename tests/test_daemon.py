@@ -6,6 +6,7 @@ schedule and watches the database it writes. Waits poll the database (never a lo
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpsite import hang, trickle
+from watcher import logs
 from watcher.config import load_config
 from watcher.daemon import lock_is_held
 from watcher.health import health_report
@@ -301,6 +303,24 @@ def test_failing_source_notifies_operator_once(tmp_path, local_site, start, smtp
         received.message["Subject"] for received in smtp_sink.messages
     ]
     assert [("notice", "sent")] == query(database, "SELECT kind, state FROM alerts")
+
+
+def test_log_lines_fold_line_breaks_and_hide_secrets():
+    """The daemon's log format puts one event on one line and never shows a registered secret."""
+    logs.redact("hunter2-secret")
+    try:
+        raise ValueError("first line\nsecond line")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord(
+        "watcher.mailer", logging.ERROR, __file__, 1, "login %s failed:\r\n%s",
+        ("ops", "password hunter2-secret\u2028rejected"), exc_info,
+    )  # fmt: skip
+    line = logs.OneLineFormatter().format(record)
+    assert 1 == len(line.splitlines())
+    assert " ERROR watcher.mailer: login ops failed: | password *** | rejected | Traceback" in line
+    assert line.endswith("ValueError: first line | second line")
+    assert "hunter2" not in line
 
 
 def test_bad_config_exits_2(tmp_path, start):

@@ -34,11 +34,12 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -52,6 +53,8 @@ from watcher.pipeline import Crawler, SourceResult, message_domain
 from watcher.store import Store, now_iso
 
 log = logging.getLogger(__name__)
+
+SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
 STOP_GRACE = 20.0  # seconds running jobs get to finish after SIGTERM/SIGINT
 OUTBOX_EVERY = 30.0  # seconds between outbox drains
@@ -119,9 +122,9 @@ class ProcessLock:
                     os.close(fd)
                     raise DaemonRunning(self.database, holder) from None
                 time.sleep(LOCK_RETRY_PAUSE)
-        holder = {"pid": os.getpid(), "hostname": socket.gethostname(), "since": now_iso()}
+        mine = {"pid": os.getpid(), "hostname": socket.gethostname(), "since": now_iso()}
         os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(holder) + "\n").encode("utf-8"), 0)
+        os.pwrite(fd, (json.dumps(mine) + "\n").encode("utf-8"), 0)
         self._fd = fd
 
     def release(self) -> None:
@@ -283,8 +286,8 @@ class Daemon:
         log.info("daemon stopped")
         return 0
 
-    def _install_signal_handlers(self) -> dict[int, object]:
-        previous = {}
+    def _install_signal_handlers(self) -> dict[signal.Signals, SignalHandler]:
+        previous: dict[signal.Signals, SignalHandler] = {}
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             previous[signum] = signal.getsignal(signum)
             signal.signal(signum, self._on_signal)
@@ -383,8 +386,11 @@ class Daemon:
         with self._job() as may_run:
             if not may_run:
                 return
-            config, prototype = self.config, self._prototype
+            # One read: the prototype carries the configuration it was built for, so a reload
+            # in between cannot pair a new configuration with the old fetcher or extractor.
+            prototype = self._prototype
             assert prototype is not None
+            config = prototype.config
             try:
                 source = config.source(source_id)
             except KeyError:
