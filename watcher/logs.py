@@ -76,8 +76,8 @@ def setup_logging(level: str = "INFO") -> None:
         raise ValueError(f"unknown log level {level!r}; use one of {', '.join(LEVELS)}")
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "watcher_handler", False):
-            root.removeHandler(handler)
+        if getattr(handler, "watcher_handler", False) or _plain_stderr_handler(handler):
+            root.removeHandler(handler)  # else every line would be written twice
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter(syslog_prefix=_stderr_is_journal()))
     handler.watcher_handler = True  # type: ignore[attr-defined]  # so a second call replaces it
@@ -85,6 +85,14 @@ def setup_logging(level: str = "INFO") -> None:
     root.setLevel(name)
     for chatty, quiet_level in CHATTY_LOGGERS.items():
         logging.getLogger(chatty).setLevel(logging.DEBUG if name == "DEBUG" else quiet_level)
+
+
+def _plain_stderr_handler(handler: logging.Handler) -> bool:
+    """The handler logging.basicConfig() installs (the CLI's, before the daemon starts)."""
+    return type(handler) is logging.StreamHandler and getattr(handler, "stream", None) in (
+        sys.stderr,
+        sys.__stderr__,
+    )
 
 
 def _stderr_is_journal() -> bool:
