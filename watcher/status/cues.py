@@ -29,10 +29,29 @@ class Cue:
     binding: str = "clause"
     negatable: bool = True  # whether a "not"/"no" just before the match cancels it
     name: str = ""
+    # Lower-case strings one of which the clause must contain for the rule to be tried at
+    # all: a cheap gate that keeps extraction fast; empty means always try.
+    anchors: tuple[str, ...] = ()
+    gate: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.anchors and self.gate is None:
+            gate = re.compile("|".join(re.escape(anchor) for anchor in self.anchors))
+            object.__setattr__(self, "gate", gate)
+
+    def may_match(self, lowered: str) -> bool:
+        """Whether the lower-cased clause passes the gate."""
+        return self.gate is None or self.gate.search(lowered) is not None
 
 
-def _cue(status: str, pattern: str, binding: str = "clause", negatable: bool = True) -> Cue:
-    return Cue(status, re.compile(pattern, FLAGS), binding, negatable, name=pattern[:40])
+def _cue(
+    status: str,
+    pattern: str,
+    binding: str = "clause",
+    negatable: bool = True,
+    anchors: tuple[str, ...] = (),
+) -> Cue:
+    return Cue(status, re.compile(pattern, FLAGS), binding, negatable, pattern[:40], anchors)
 
 
 LAW = (
@@ -51,100 +70,109 @@ SANCTUARY_THING = (
 DEFAULT_CUES: tuple[Cue, ...] = (
     # -- compliant: a clearance, a commendation, a removal -----------------------------------
     _cue("compliant", r"\b(?:no|not\s+find|not\s+found|n't\s+find|without)\s+(?:any\s+)?evidence\b"
-         r"[^.;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)", negatable=False),
+         r"[^.;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)", negatable=False, anchors=('evidence',)),
     _cue("compliant", r"\b(?:found|finds|find|determined|concluded|deemed|certified)\b[^.;]{0,60}?"
-         r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b"),
-    _cue("compliant", r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b"),
-    _cue("compliant", r"\bclear(?:ed|s)\b(?=[^.;]{0,80}\b(?:complian|1373|review|law))"),
-    _cue("compliant", r"\bcommend\w*\b[^.;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)"),
-    _cue("compliant", r"\bremov(?:ed|es|ing|al)\b[^.;]{0,80}?\blist\b", negatable=False),
+         r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b", anchors=('complian',)),
+    _cue("compliant", r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b", anchors=('compliant',)),
+    _cue("compliant", r"\bclear(?:ed|s)\b(?=[^.;]{0,80}\b(?:complian|1373|review|law))", anchors=('clear',)),
+    _cue("compliant", r"\bcommend\w*\b[^.;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)", anchors=('commend',)),
+    _cue("compliant", r"\bremov(?:ed|es|ing|al)\b[^.;]{0,80}?\blist\b", negatable=False, anchors=('remov',)),
     _cue("compliant", r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|"
-         r"labell?ed|on\s+the\s+list)", negatable=False),
-    _cue("compliant", r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list"),
+         r"labell?ed|on\s+the\s+list)", negatable=False, anchors=('no longer',)),
+    _cue("compliant", r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|remov\w*)\b[^.;]{0,60}?"
+         r"\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|\bdelisted\b",
+         anchors=("list",)),
+    _cue("compliant", r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list", anchors=('list',)),
     # -- under_review: a demand for proof or documents, a review opened --------------------
     _cue("under_review", r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|call\w*\s+on)"
          r"\b[^.;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|show|prove|"
          r"certify|document|demonstrate|explain|verify)\b[^.;]{0,60}?\b(?:complian\w*|documentation|"
-         r"documents|records|information|evidence|proof|data|certification|opinion)"),
+         r"documents|records|information|evidence|proof|data|certification|opinion)", anchors=('ask', 'request', 'requir', 'demand', 'direct', 'order', 'call')),
     _cue("under_review", r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?"
-         r"(?:information|documents|documentation|records|proof|evidence|data)\b"),
+         r"(?:information|documents|documentation|records|proof|evidence|data)\b", anchors=('ask', 'request', 'demand', 'seek')),
     _cue("under_review", r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|"
-         r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*"),
+         r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*", anchors=('complian',)),
     _cue("under_review", r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|"
-         r"records|documents|documentation|information|data|communications)\b"),
-    _cue("under_review", r"\b(?:turn|hand)\s+over\s+(?:\w+\s+){0,2}(?:records|documents|information|data)\b"),
+         r"records|documents|documentation|information|data|communications)\b", anchors=('demand',)),
+    _cue("under_review", r"\b(?:turn|hand)\s+over\s+(?:\w+\s+){0,2}(?:records|documents|information|data)\b", anchors=(' over',)),
     _cue("under_review", r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|an\s+)?"
-         r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b"),
+         r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b", anchors=('review', 'investigation', 'inquiry', 'probe', 'audit')),
     _cue("under_review", r"\b(?:had|has|have|expressed|raised|voiced)\s+(?:\w+\s+)?concerns?\s+(?:about|over|"
-         r"regarding|with)\b|\bremains?\s+concerned\b"),
-    _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b"),
+         r"regarding|with)\b|\bremains?\s+concerned\b", anchors=('concern',)),
+    _cue("under_review", r"(?<!be\s)\bsubpoenaed\b|\bsubpoenas?\s+(?:for|seeking|demanding)\b|"
+         r"\b(?:issued|issues|served|received|sent)\s+(?:\w+\s+){0,2}?subpoenas?\b",
+         anchors=("subpoena",)),
+    _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=('under',)),
     # -- non_compliant: laws that violate, conflict with, are preempted by federal law -----
     _cue("non_compliant", r"\b(?:violat\w+|break\w*|broke|breach\w*|run\w*\s+afoul\s+of|r[au]n\s+afoul\s+of|"
-         r"conflict\w*\s+with|contraven\w+|flout\w*)\s+(?:\w+\s+){0,3}?" + LAW),
-    _cue("non_compliant", r"\bout\s+of\s+compliance\b"),
+         r"conflict\w*\s+with|contraven\w+|flout\w*)\s+(?:\w+\s+){0,3}?" + LAW, anchors=('violat', 'break', 'broke', 'breach', 'afoul', 'conflict', 'contraven', 'flout')),
+    _cue("non_compliant", r"\bout\s+of\s+compliance\b", anchors=('out of compliance',)),
     _cue("non_compliant", r"\b(?:is|are|was|were|remains?)\s+not\s+(?:in\s+)?(?:full\s+)?complian(?:t|ce)\b",
-         negatable=False),
-    _cue("non_compliant", r"\b(?:are|is|be|were|was|as|declare\w*\s+(?:\w+\s+){0,4}?)(?:therefore\s+)?"
-         r"pre-?empted\b"),
-    _cue("non_compliant", r"\b(?:invalid|void|unenforceable|unconstitutional)\s+under\s+the\s+Supremacy\s+Clause"),
+         negatable=False, anchors=('complian',)),
+    _cue("non_compliant", r"\b(?:(?:are|is|be|were|was|as)\s+|declare\w*\s+(?:\w+\s+){0,4}?)"
+         r"(?:therefore\s+|thus\s+|also\s+|clearly\s+)?pre-?empted\b", anchors=('empted',)),
+    _cue("non_compliant", r"\b(?:invalid|void|unenforceable|unconstitutional)\s+under\s+the\s+Supremacy\s+Clause", anchors=('supremacy',)),
     _cue("non_compliant", POLICY_NOUN + r"\b[^.;]{0,60}?\b(?:are|is|were|was|be)\s+(?:\w+\s+)?"
-         r"(?:illegal|unlawful)\b"),
+         r"(?:illegal|unlawful)\b", anchors=('illegal', 'unlawful')),
     _cue("non_compliant", r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|"
-         r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*"),
+         r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*", anchors=('illegally', 'unlawfully')),
     # -- warned: a last chance, a warning of consequences, a deadline that carries one -----
-    _cue("warned", r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b"),
+    _cue("warned", r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b", anchors=('last', 'final')),
     _cue("warned", r"\bwarn\w*\b[^.;]{0,100}?\b(?:would|will|could|might|may)\s+(?:\w+\s+){0,2}?(?:sue|be\s+sued|"
          r"face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|prosecute|be\s+"
-         r"prosecuted|be\s+barred)\b"),
+         r"prosecuted|be\s+barred)\b", anchors=('warn',)),
     _cue("warned", r"\bwarn\w*\s+(?:\w+\s+){0,3}?of\s+(?:a\s+|possible\s+|legal\s+)?(?:litigation|lawsuits?|"
-         r"legal\s+action|consequences|funding\s+cuts|subpoenas?)"),
-    _cue("warned", r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)"),
-    _cue("warned", r"\b(?:would|will)\s+sue\b[^.;]{0,60}?\b(?:if|unless)\b"),
+         r"legal\s+action|consequences|funding\s+cuts|subpoenas?)", anchors=('warn',)),
+    _cue("warned", r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)", anchors=('threat',)),
+    _cue("warned", r"\b(?:would|will)\s+sue\b[^.;]{0,60}?\b(?:if|unless)\b", anchors=('sue',)),
     # -- funding_cut: grants withheld, denied, suspended, terminated -----------------------
     _cue("funding_cut", r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
-         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|pulled)\b"
-         r"(?=[^.;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^.;]{0,3}\$)"),
+         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|pull(?:s|ed|ing)|"
+         r"strip(?:s|ped|ping)|cancel\w*)\b"
+         r"(?=[^.;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^.;]{0,3}\$)", anchors=('withh', 'held back', 'holding back', 'cut off', 'terminat', 'suspend', 'deni', 'deny', 'revok', 'claw', 'froze', 'frozen', 'freez', 'pulled')),
     _cue("funding_cut", r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,3}?(?:withh[oe]ld|held\s+back|"
-         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b"),
+         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b", anchors=('withh', 'held back', 'cut off', 'terminated', 'suspended', 'denied', 'revoked', 'frozen')),
     # -- listed: on a federal list of sanctuary jurisdictions, or called one officially ----
-    _cue("listed", r"\blists?\s+of\s+(?:[\w“”\"'’-]+\s+){0,4}?" + SANCTUARY_THING),
-    _cue("listed", r"\bsanctuary\s+(?:jurisdictions?|cit(?:y|ies)|states?)\s+list\b"),
+    _cue("listed", r"\blists?\s+of\s+(?:[\w“”\"'’-]+\s+){0,4}?" + SANCTUARY_THING, anchors=('list',)),
+    _cue("listed", r"\bsanctuary\s+(?:jurisdictions?|cit(?:y|ies)|states?)\s+list\b", anchors=('list',)),
     _cue("listed", r"\b(?:identified|designated|named|labell?ed|branded|deemed|declared|classified)\s+"
-         r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING),
-    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b"),
-    _cue("listed", r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b"),
+         r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING, anchors=('sanctuary',)),
+    _cue("listed", r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^.;]{0,40}?\ban?\s+[“\"']?sanctuary\s+"
+         r"(?:city|jurisdiction|state|county)\b", anchors=("sanctuary",)),
+    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b", anchors=('among',)),
+    _cue("listed", r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b", anchors=('sanctuary',)),
     # -- contests: the place's own position -------------------------------------------------
     _cue("contests", r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
          r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|abide\s+by)\b[^.;]{0,30}?"
          r"\b(?:with\s+)?(?:all\s+)?(?:every\s+)?" + r"(?:" + LAW + r"|the\s+law|federal,\s+state\s+and\s+local"
-         r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)", binding="stance"),
+         r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)", binding="stance", anchors=('compl', 'follow', 'obey', 'abide')),
     _cue("contests", r"\b(?:is|are|was|has\s+never\s+been)\s+not\s+an?\s+[“\"']?sanctuary\s+(?:jurisdiction|"
-         r"city|state|county)", binding="contests", negatable=False),
+         r"city|state|county)", binding="dispute", negatable=False, anchors=('not a',)),
     _cue("contests", r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
          r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|political\s+theater)\b",
-         binding="contests", negatable=False),
+         binding="contests", negatable=False, anchors=('mistake', 'error', 'wrongly', 'erroneous', 'baseless', 'merit', 'political')),
     _cue("contests", r"\b(?:dispute\w*|contest\w*|reject\w*|den(?:y|ies|ied))\b[^.;]{0,60}?\b(?:conclusions?|"
          r"findings?|designation|label|listing|inclusion|characterization|allegations?|claims?|"
-         r"determination|assessment|requirement)", binding="contests", negatable=False),
+         r"determination|assessment|requirement)", binding="contests", negatable=False, anchors=('disput', 'contest', 'reject', 'deny', 'denie')),
     _cue("contests", r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
          r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|policy))"
          r"|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|\bnot\s+backing\s+down\b"
          r"|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|\brefus\w+\s+to\s+(?:change|comply|"
          r"cooperate|alter|end|abandon|drop|accept|back\s+down|rescind)", binding="contests",
-         negatable=False),
+         negatable=False, anchors=('not', 'won', 'refus')),
     _cue("contests", r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b",
-         binding="contests"),
+         binding="contests", anchors=('lawful', 'legal')),
     _cue("contests", r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|continue\s+to\s+)?"
          r"defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|city's\s+|county's\s+)?"
-         r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b", binding="contests"),
+         r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b", binding="contests", anchors=('defend',)),
     _cue("contests", r"\bfight\s+(?:hard\s+)?(?:to\s+protect|back|this|the\s+(?:lawsuit|suit)|in\s+court)",
-         binding="contests"),
+         binding="contests", anchors=('fight',)),
     _cue("contests", r"\b(?:victory|win)\s+for\b|\b(?:beat|beaten|defeated)\s+the\s+(?:administration|"
-         r"department|federal\s+government)", binding="contests"),
+         r"department|federal\s+government)", binding="contests", anchors=('victory', 'win ', 'beat', 'defeated')),
     _cue("contests", r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
          r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanctuary\s+polic|\bhas\s+no\s+sanctuary\s+"
          r"polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|\bshould\s+not\s+be\s+(?:there|on\s+"
-         r"(?:the|this|that|any)\s+list)", binding="contests", negatable=False),
+         r"(?:the|this|that|any)\s+list)", binding="dispute", negatable=False, anchors=('baffled', 'surprised', 'outraged', 'dismayed', 'shocked', 'sanctuary polic', 'non-sanctuary', 'should not be')),
 )  # fmt: skip
 
 # Lawsuits: the federal government sued the places named after these words.
@@ -184,6 +212,22 @@ NEGATION = re.compile(
     r"aren't|weren't|hasn't|haven't|whether|if)\b[^.;]{0,50}$",
     FLAGS,
 )
+# A negation does not reach past these: "will not back down after the department threatened".
+NEGATION_SCOPE = re.compile(
+    r".*(?:\b(?:after|before|because|but|and|that|which|when|while|since|although|as)\b|,)",
+    FLAGS | re.DOTALL,
+)
+
+
+def negated(before: str) -> bool:
+    """Whether the words just before a cue, in its part of the clause, negate it."""
+    scope = NEGATION_SCOPE.match(before)
+    tail = before[scope.end() :] if scope else before
+    if not NEGATION.search(tail):
+        return False
+    return not NEGATION_EXCUSED.search(before)
+
+
 NEGATION_EXCUSED = re.compile(r"\b(?:keep|continue\s+to|continues\s+to)\s+\w+$", FLAGS)
 FUTURE_OR_THREAT = re.compile(
     r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*|try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
@@ -193,7 +237,8 @@ FUTURE_OR_THREAT = re.compile(
 INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
 # Who acts in a clause.
 FEDERAL_ACTOR = re.compile(
-    r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|attorney\s+general|"
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|"
+    r"(?<!state\s)(?<!state's\s)attorney\s+general|"
     r"sessions|bondi|barr|trump\s+administration|the\s+administration|administration's|homeland\s+security|"
     r"dhs|ice|united\s+states|federal\s+government|feds|federal\s+officials?|white\s+house|"
     r"justice\s+officials?|letters?|complaint)\b",
@@ -212,7 +257,8 @@ NON_FEDERAL_ACTOR = re.compile(
 # Phrases before a compliance claim that make it the content of a demand, not a claim.
 CLAIM_DEMANDED = re.compile(
     r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|to\s+ensure|"
-    r"agreed|asked|required|requires|must|until|to\s+force)\b[^.;]{0,40}$",
+    r"agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|urg\w+)\b"
+    r"[^.;]{0,40}$",
     FLAGS,
 )
 

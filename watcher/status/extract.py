@@ -197,6 +197,15 @@ class Extractor:
         self.cues: tuple[Cue, ...] = rules.DEFAULT_CUES + tuple(
             compile_extra_cues(list(extra_cues))
         )
+        # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
+        state_names = "|".join(
+            re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
+        )
+        self.state_officials = re.compile(
+            rf"\b(?:{state_names})(?:'s)?\s+(?:attorney\s+general|governor|gov\.)"
+            r"(?=[^.;]{0,60}?\b(?:said|says|warned|sued|sues|threatened|wrote|argued|called)\b)",
+            re.IGNORECASE,
+        )
 
     # -- the page -------------------------------------------------------------------------------
 
@@ -413,12 +422,14 @@ class Extractor:
         """The statuses a clause signals, with negation, hypotheses and masks applied."""
         hits: list[Hit] = []
         masks: list[tuple[int, int, str]] = []
+        lowered = clause.lower()
         for cue in self.cues:
+            if not cue.may_match(lowered):
+                continue
             for match in cue.pattern.finditer(clause):
                 before = clause[: match.start()]
-                if cue.negatable and rules.NEGATION.search(before):
-                    if not rules.NEGATION_EXCUSED.search(before):
-                        continue
+                if cue.negatable and rules.negated(before):
+                    continue
                 if cue.status == "non_compliant" and rules.INSPECTOR_GENERAL.search(clause):
                     continue
                 if cue.status == "funding_cut" and rules.FUTURE_OR_THREAT.search(before):
@@ -440,7 +451,7 @@ class Extractor:
             clause,
             re.IGNORECASE,
         ):
-            if not rules.NEGATION.search(clause.split(" list")[0][-60:]) and not any(
+            if not rules.negated(clause.split(" list")[0]) and not any(
                 h.status == "compliant" for h in hits
             ):
                 hits.append(Hit("listed", 0, "clause", "on the list"))
@@ -451,7 +462,7 @@ class Extractor:
         if finding:
             hits = [h for h in hits if h.status != "under_review"]
         deadline = rules.DEADLINE.search(clause)
-        if deadline and not rules.NEGATION.search(clause[: deadline.start()][-30:]):
+        if deadline and not rules.negated(clause[: deadline.start()]):
             if (
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
@@ -468,7 +479,7 @@ class Extractor:
             word = match.group(0).lower()
             if word in {"against", "over"} and not rules.LAWSUIT_WORD.search(before):
                 continue
-            if rules.SUED_BLOCKED.search(before) or rules.NEGATION.search(before[-40:]):
+            if rules.SUED_BLOCKED.search(before) or rules.negated(before):
                 continue
             hits.append(Hit("sued", match.end(), "object", f"lawsuit: {match.group(0)[:30]}"))
         return hits
@@ -486,6 +497,8 @@ class Extractor:
             if status == "contests":
                 for jid in self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
+                    if hit.binding == "dispute" and reading.sanctuary_list_page:
+                        self._add(reading, jid, "listed", evidence, clause.block, when, hit.note)
                 continue
             if not self._federal_actor_allows(reading, clause.text, hit.position):
                 continue
@@ -514,10 +527,17 @@ class Extractor:
 
     def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
         """False when a court, a state official or a private group is the one acting."""
-        local = list(rules.NON_FEDERAL_ACTOR.finditer(clause))
+        local = list(rules.NON_FEDERAL_ACTOR.finditer(clause)) + list(
+            self.state_officials.finditer(clause)
+        )
         if not local:
             return True
-        federal = list(rules.FEDERAL_ACTOR.finditer(clause))
+        spans = [(m.start(), m.end()) for m in local]
+        federal = [
+            m
+            for m in rules.FEDERAL_ACTOR.finditer(clause)
+            if not any(s <= m.start() < e for s, e in spans)
+        ]
         if not federal:
             return False
         before = [(m.start(), "federal") for m in federal if m.start() < position] + [
@@ -577,6 +597,10 @@ class Extractor:
         text = clause.text
         if hit.status == "compliant":
             return None  # clearances are announced by name
+        proper = SINGULAR_REF.search(text)
+        if proper and proper.group("b"):  # "the City", "some City policies": the page's own
+            jid = self._anaphora(reading, proper.group("b").lower())
+            return [jid] if jid else None
         numeric = NUMERIC_REF.search(text)
         plural = PLURAL_REF.search(text)
         if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from watcher.status.gazetteer import AP_ABBREVIATIONS, Gazetteer
 
@@ -81,8 +82,7 @@ DATELINE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word, number or punctuation mark of a text."""
 
     start: int
@@ -91,22 +91,25 @@ class Token:
     norm: str  # lower case, apostrophes dropped
     base: str  # norm without a possessive 's
     spaced: bool  # whitespace follows
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    capitalised: bool
 
 
 def tokenize(text: str) -> list[Token]:
     """Words, numbers and punctuation marks with their offsets."""
+    lowered_text = text.lower().replace("’", "'")
+    length = len(text)
     tokens = []
     for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
         word = match.group()
-        lowered = word.lower().replace("’", "'")
-        base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
-        end = match.end()
-        spaced = end >= len(text) or text[end].isspace()
-        tokens.append(Token(match.start(), end, word, lowered.replace("'", ""), base, spaced))
+        lowered = lowered_text[start:end]
+        if "'" in lowered:
+            base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
+            norm = lowered.replace("'", "")
+        else:
+            base = norm = lowered
+        spaced = end >= length or text[end].isspace()
+        tokens.append(Token(start, end, word, norm, base, spaced, word[0].isupper()))
     return tokens
 
 
@@ -171,7 +174,13 @@ class NameFinder:
                 index[key] = {jid}  # a user's alias is meant exactly
                 self.user_keys.add(key)
         self.index = {key: tuple(sorted(ids)) for key, ids in index.items() if key}
-        self.first_words = {tokenize(key)[0].norm for key in self.index}
+        # The longest name (in tokens) that starts with each word.
+        self.name_lengths: dict[str, int] = {}
+        for key in self.index:
+            key_tokens = tokenize(key)
+            first = key_tokens[0].norm
+            self.name_lengths[first] = max(self.name_lengths.get(first, 0), len(key_tokens))
+        self.first_words = set(self.name_lengths)
         self.state_forms = self._state_forms()
         self.state_names = {
             name_key(j.name): j.id for j in gazetteer if j.kind == "state" and j.id != "dc"
@@ -202,7 +211,9 @@ class NameFinder:
         while index < len(tokens):
             token = tokens[index]
             found = None
-            if token.capitalised and token.norm in self.first_words:
+            if token.capitalised and (
+                token.norm in self.first_words or token.base.replace("'", "") in self.first_words
+            ):
                 found = self._longest_name(tokens, index)
             if found is None and token.text in AGENCY_ACRONYMS:
                 found = (index + 1, (AGENCY_ACRONYMS[token.text],), "acronym")
@@ -232,15 +243,26 @@ class NameFinder:
     def _longest_name(
         self, tokens: list[Token], index: int
     ) -> tuple[int, tuple[str, ...], str] | None:
-        limit = min(len(tokens), index + MAX_NAME_TOKENS)
-        for stop in range(limit, index, -1):
-            run = tokens[index:stop]
-            if not run[-1].text[:1].isalpha() and run[-1].text != ".":
+        first = tokens[index]
+        longest = max(self.name_lengths.get(first.norm, 0), self.name_lengths.get(first.base, 0))
+        limit = min(len(tokens), index + longest)
+        keys = []  # keys of tokens[index:stop] for stop = index+1 .. limit
+        parts: list[str] = []
+        for stop in range(index + 1, limit + 1):
+            token = tokens[stop - 1]
+            if parts and tokens[stop - 2].spaced:
+                parts.append(" ")
+            plain = "".join(parts) + token.norm
+            possessive = "".join(parts) + token.base.replace("'", "")
+            keys.append((stop, possessive, plain))
+            parts.append(token.norm)
+        for stop, possessive, plain in reversed(keys):
+            last = tokens[stop - 1]
+            if not last.text[:1].isalpha() and last.text != ".":
                 continue
-            for possessive in (True, False):
-                candidates = self.index.get(key_of(run, possessive_last=possessive))
-                if candidates:
-                    return stop, candidates, "name"
+            candidates = self.index.get(possessive) or self.index.get(plain)
+            if candidates:
+                return stop, candidates, "name"
         return None
 
     def _describe(

@@ -1,0 +1,52 @@
+"""How many pages a second the extractor reads on one core (not a test).
+
+Run: .venv/bin/python bench/bench_extract.py [CORPUS_DIR] [--rounds N]
+Prints the rate of extraction from parsed Pages, and of parse_html + extraction together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from watcher import content
+from watcher.status import Extractor
+
+DEFAULT_CORPUS = Path("/work/shared/corpus/dev")
+
+
+def main() -> None:
+    """Time the extractor over a corpus's documents, several rounds."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    documents = sorted((args.corpus / "docs").glob("*.html"))
+    if not documents:
+        sys.exit(f"no documents in {args.corpus / 'docs'}")
+    raw = [path.read_bytes() for path in documents]
+    extractor = Extractor()  # loads the gazetteer once, outside the timing
+    pages = [content.parse_html(html, "https://example.org/") for html in raw]
+    size = sum(len(html) for html in raw) / len(raw)
+
+    started = time.perf_counter()
+    for _ in range(args.rounds):
+        for page in pages:
+            extractor.extract(page)
+    extract_rate = args.rounds * len(pages) / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    for _ in range(args.rounds):
+        for html in raw:
+            extractor.extract(content.parse_html(html, "https://example.org/"))
+    total_rate = args.rounds * len(raw) / (time.perf_counter() - started)
+
+    print(f"{len(raw)} pages, {size / 1000:.1f} KB on average, {args.rounds} rounds")
+    print(f"extract from Page:        {extract_rate:8.0f} pages/s")
+    print(f"parse_html + extract:     {total_rate:8.0f} pages/s")
+
+
+if __name__ == "__main__":
+    main()
