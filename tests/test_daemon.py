@@ -25,6 +25,7 @@ from watcher import logs
 from watcher.config import load_config
 from watcher.daemon import lock_is_held
 from watcher.health import health_report
+from watcher.pipeline import Crawler
 from watcher.store import Store, now_iso
 
 REPO = Path(__file__).resolve().parent.parent
@@ -244,7 +245,7 @@ def test_restart_runs_overdue_source_once_and_waits_for_recent_one(tmp_path, loc
             )
     daemon = start(config_path)
     wait_until(lambda: fetch_count(database, "overdue") >= 1, what="the overdue source")
-    time.sleep(1.5)  # long enough for a burst of catch-up runs to show, were there one
+    time.sleep(1.0)  # long enough for a burst of catch-up runs to show, were there one
     assert (1, 0) == (fetch_count(database, "overdue"), fetch_count(database, "recent"))
     assert ["/overdue"] == [path for path in local_site.paths() if path != "/robots.txt"]
     assert 0 == daemon.stop()
@@ -301,6 +302,29 @@ def test_failing_source_notifies_operator_once(tmp_path, local_site, start, smtp
         received.message["Subject"] for received in smtp_sink.messages
     ]
     assert [("notice", "sent")] == query(database, "SELECT kind, state FROM alerts")
+
+
+def test_daemon_and_manual_crawls_share_the_database(tmp_path, local_site, start):
+    """Manual crawls in a loop beside the daemon: no lock errors, integrity ok, WAL on (R14)."""
+    local_site.set("/page", PAGE)
+    config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
+    database = tmp_path / "watcher.db"
+    daemon = start(config_path)
+    wait_until(lambda: fetch_count(database) >= 1, what="the daemon's first fetch")
+    config = load_config(config_path)
+    results = []
+    deadline = time.monotonic() + 3
+    with Store(database) as store:
+        crawler = Crawler(config, store)
+        while time.monotonic() < deadline:
+            local_site.set("/page", PAGE.replace("cooperates", f"cooperates ({len(results)})"))
+            results.append(crawler.crawl_source(config.source("city-page")))
+    assert 0 == daemon.stop()
+    assert [] == [failure for result in results for failure in result.failures]
+    assert len(results) >= 20
+    assert "locked" not in daemon.log()
+    assert [("ok",)] == query(database, "PRAGMA integrity_check")
+    assert [("wal",)] == query(database, "PRAGMA journal_mode")
 
 
 def test_log_lines_fold_line_breaks_and_hide_secrets():
