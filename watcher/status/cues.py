@@ -69,116 +69,347 @@ SANCTUARY_THING = (
 
 DEFAULT_CUES: tuple[Cue, ...] = (
     # -- compliant: a clearance, a commendation, a removal -----------------------------------
-    _cue("compliant", r"\b(?:no|not\s+find|not\s+found|n't\s+find|without)\s+(?:any\s+)?evidence\b"
-         r"[^.;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)", negatable=False, anchors=('evidence',)),
-    _cue("compliant", r"\b(?:found|finds|find|determined|concluded|deemed|certified)\b[^.;]{0,60}?"
-         r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b", anchors=('complian',)),
-    _cue("compliant", r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b", anchors=('compliant',)),
-    _cue("compliant", r"\bclear(?:ed|s)\b(?=[^.;]{0,80}\b(?:complian|1373|review|law))", anchors=('clear',)),
-    _cue("compliant", r"\bcommend\w*\b[^.;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)", anchors=('commend',)),
-    _cue("compliant", r"\bremov(?:ed|es|ing|al)\b[^.;]{0,80}?\blist\b", negatable=False, anchors=('remov',)),
-    _cue("compliant", r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|"
-         r"labell?ed|on\s+the\s+list)", negatable=False, anchors=('no longer',)),
-    _cue("compliant", r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|remov\w*)\b[^.;]{0,60}?"
-         r"\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|\bdelisted\b",
-         anchors=("list",)),
-    _cue("compliant", r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list", anchors=('list',)),
+    _cue(
+        "compliant",
+        r"\b(?:no|not\s+find|not\s+found|n't\s+find|without)\s+(?:any\s+)?evidence\b"
+        r"[^;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)",
+        negatable=False,
+        anchors=("evidence",),
+    ),
+    _cue(
+        "compliant",
+        r"\b(?:found|finds|find|determined|concluded|deemed|certified)\b[^;]{0,60}?"
+        r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b",
+        anchors=("complian",),
+    ),
+    _cue(
+        "compliant",
+        r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b",
+        anchors=("compliant",),
+    ),
+    _cue(
+        "compliant",
+        r"\bclear(?:ed|s)\b(?=[^;]{0,80}\b(?:complian|1373|review|law))",
+        anchors=("clear",),
+    ),
+    _cue(
+        "compliant",
+        r"\bcommend\w*\b[^;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)",
+        anchors=("commend",),
+    ),
+    _cue(
+        "compliant",
+        r"\bremov(?:ed|es|ing|al)\b[^;]{0,80}?\blist\b",
+        negatable=False,
+        anchors=("remov",),
+    ),
+    _cue(
+        "compliant",
+        r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|"
+        r"labell?ed|on\s+the\s+list)",
+        negatable=False,
+        anchors=("no longer",),
+    ),
+    _cue(
+        "compliant",
+        r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|remov\w*)\b[^;]{0,60}?"
+        r"\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|\bdelisted\b",
+        anchors=("list",),
+    ),
+    _cue(
+        "compliant",
+        r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list",
+        anchors=("list",),
+    ),
     # -- under_review: a demand for proof or documents, a review opened --------------------
-    _cue("under_review", r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|call\w*\s+on)"
-         r"\b[^.;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|show|prove|"
-         r"certify|document|demonstrate|explain|verify)\b[^.;]{0,60}?\b(?:complian\w*|documentation|"
-         r"documents|records|information|evidence|proof|data|certification|opinion)", anchors=('ask', 'request', 'requir', 'demand', 'direct', 'order', 'call')),
-    _cue("under_review", r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?"
-         r"(?:information|documents|documentation|records|proof|evidence|data)\b", anchors=('ask', 'request', 'demand', 'seek')),
-    _cue("under_review", r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|"
-         r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*", anchors=('complian',)),
-    _cue("under_review", r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|"
-         r"records|documents|documentation|information|data|communications)\b", anchors=('demand',)),
-    _cue("under_review", r"\b(?:turn|hand)\s+over\s+(?:\w+\s+){0,2}(?:records|documents|information|data)\b", anchors=(' over',)),
-    _cue("under_review", r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|an\s+)?"
-         r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b", anchors=('review', 'investigation', 'inquiry', 'probe', 'audit')),
-    _cue("under_review", r"\b(?:had|has|have|expressed|raised|voiced)\s+(?:\w+\s+)?concerns?\s+(?:about|over|"
-         r"regarding|with)\b|\bremains?\s+concerned\b", anchors=('concern',)),
-    _cue("under_review", r"(?<!be\s)\bsubpoenaed\b|\bsubpoenas?\s+(?:for|seeking|demanding)\b|"
-         r"\b(?:issued|issues|served|received|sent)\s+(?:\w+\s+){0,2}?subpoenas?\b",
-         anchors=("subpoena",)),
-    _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=('under',)),
+    _cue(
+        "under_review",
+        r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|call\w*\s+on)"
+        r"\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|show|prove|"
+        r"certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|documentation|"
+        r"documents|records|information|evidence|proof|data|certification|opinion)",
+        anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?"
+        r"(?:information|documents|documentation|records|proof|evidence|data)\b",
+        anchors=("ask", "request", "demand", "seek"),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|"
+        r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*",
+        anchors=("complian",),
+    ),
+    _cue(
+        "under_review",
+        r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|"
+        r"records|documents|documentation|information|data|communications)\b",
+        anchors=("demand",),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:turn|hand)\s+over\s+(?:\w+\s+){0,2}(?:records|documents|information|data)\b",
+        anchors=(" over",),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|an\s+)?"
+        r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b",
+        anchors=("review", "investigation", "inquiry", "probe", "audit"),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:had|has|have|expressed|raised|voiced)\s+(?:\w+\s+)?concerns?\s+(?:about|over|"
+        r"regarding|with)\b|\bremains?\s+concerned\b",
+        anchors=("concern",),
+    ),
+    _cue(
+        "under_review",
+        r"(?<!be\s)\bsubpoenaed\b|\bsubpoenas?\s+(?:for|seeking|demanding)\b|"
+        r"\b(?:issued|issues|served|received|sent)\s+(?:\w+\s+){0,2}?subpoenas?\b",
+        anchors=("subpoena",),
+    ),
+    _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=("under",)),
     # -- non_compliant: laws that violate, conflict with, are preempted by federal law -----
-    _cue("non_compliant", r"\b(?:violat\w+|break\w*|broke|breach\w*|run\w*\s+afoul\s+of|r[au]n\s+afoul\s+of|"
-         r"conflict\w*\s+with|contraven\w+|flout\w*)\s+(?:\w+\s+){0,3}?" + LAW, anchors=('violat', 'break', 'broke', 'breach', 'afoul', 'conflict', 'contraven', 'flout')),
-    _cue("non_compliant", r"\bout\s+of\s+compliance\b", anchors=('out of compliance',)),
-    _cue("non_compliant", r"\b(?:is|are|was|were|remains?)\s+not\s+(?:in\s+)?(?:full\s+)?complian(?:t|ce)\b",
-         negatable=False, anchors=('complian',)),
-    _cue("non_compliant", r"\b(?:(?:are|is|be|were|was|as)\s+|declare\w*\s+(?:\w+\s+){0,4}?)"
-         r"(?:therefore\s+|thus\s+|also\s+|clearly\s+)?pre-?empted\b", anchors=('empted',)),
-    _cue("non_compliant", r"\b(?:invalid|void|unenforceable|unconstitutional)\s+under\s+the\s+Supremacy\s+Clause", anchors=('supremacy',)),
-    _cue("non_compliant", POLICY_NOUN + r"\b[^.;]{0,60}?\b(?:are|is|were|was|be)\s+(?:\w+\s+)?"
-         r"(?:illegal|unlawful)\b", anchors=('illegal', 'unlawful')),
-    _cue("non_compliant", r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|"
-         r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*", anchors=('illegally', 'unlawfully')),
+    _cue(
+        "non_compliant",
+        r"\b(?:violat\w+|break\w*|broke|breach\w*|run\w*\s+afoul\s+of|r[au]n\s+afoul\s+of|"
+        r"conflict\w*\s+with|contraven\w+|flout\w*)\s+(?:\w+\s+){0,3}?" + LAW,
+        anchors=("violat", "break", "broke", "breach", "afoul", "conflict", "contraven", "flout"),
+    ),
+    _cue("non_compliant", r"\bout\s+of\s+compliance\b", anchors=("out of compliance",)),
+    _cue(
+        "non_compliant",
+        r"\b(?:is|are|was|were|remains?)\s+not\s+(?:in\s+)?(?:full\s+)?complian(?:t|ce)\b",
+        negatable=False,
+        anchors=("complian",),
+    ),
+    _cue(
+        "non_compliant",
+        r"\b(?:(?:are|is|be|were|was|as)\s+|declare\w*\s+(?:\w+\s+){0,4}?)"
+        r"(?:therefore\s+|thus\s+|also\s+|clearly\s+)?pre-?empted\b",
+        anchors=("empted",),
+    ),
+    _cue(
+        "non_compliant",
+        r"\b(?:invalid|void|unenforceable|unconstitutional)\s+under\s+the\s+Supremacy\s+Clause",
+        anchors=("supremacy",),
+    ),
+    _cue(
+        "non_compliant",
+        POLICY_NOUN + r"\b[^;]{0,60}?\b(?:are|is|were|was|be)\s+(?:\w+\s+)?"
+        r"(?:illegal|unlawful)\b",
+        anchors=("illegal", "unlawful"),
+    ),
+    _cue(
+        "non_compliant",
+        r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|"
+        r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*",
+        anchors=("illegally", "unlawfully"),
+    ),
     # -- warned: a last chance, a warning of consequences, a deadline that carries one -----
-    _cue("warned", r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b", anchors=('last', 'final')),
-    _cue("warned", r"\bwarn\w*\b[^.;]{0,100}?\b(?:would|will|could|might|may)\s+(?:\w+\s+){0,2}?(?:sue|be\s+sued|"
-         r"face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|prosecute|be\s+"
-         r"prosecuted|be\s+barred)\b", anchors=('warn',)),
-    _cue("warned", r"\bwarn\w*\s+(?:\w+\s+){0,3}?of\s+(?:a\s+|possible\s+|legal\s+)?(?:litigation|lawsuits?|"
-         r"legal\s+action|consequences|funding\s+cuts|subpoenas?)", anchors=('warn',)),
-    _cue("warned", r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)", anchors=('threat',)),
-    _cue("warned", r"\b(?:would|will)\s+sue\b[^.;]{0,60}?\b(?:if|unless)\b", anchors=('sue',)),
+    _cue(
+        "warned",
+        r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b",
+        anchors=("last", "final"),
+    ),
+    _cue(
+        "warned",
+        r"\bwarn\w*\b[^;]{0,100}?\b(?:would|will|could|might|may)\s+(?"
+        r":\w+\s+){0,2}?(?:sue|be\s+sued|"
+        r"face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|prosecute|be\s+"
+        r"prosecuted|be\s+barred)\b",
+        anchors=("warn",),
+    ),
+    _cue(
+        "warned",
+        r"\bwarn\w*\s+(?:\w+\s+){0,3}?of\s+(?:a\s+|possible\s+|legal\s+)?(?:litigation|lawsuits?|"
+        r"legal\s+action|consequences|funding\s+cuts|subpoenas?)",
+        anchors=("warn",),
+    ),
+    _cue(
+        "warned",
+        r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)",
+        anchors=("threat",),
+    ),
+    _cue("warned", r"\b(?:would|will)\s+sue\b[^;]{0,60}?\b(?:if|unless)\b", anchors=("sue",)),
     # -- funding_cut: grants withheld, denied, suspended, terminated -----------------------
-    _cue("funding_cut", r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
-         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|pull(?:s|ed|ing)|"
-         r"strip(?:s|ped|ping)|cancel\w*)\b"
-         r"(?=[^.;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^.;]{0,3}\$)", anchors=('withh', 'held back', 'holding back', 'cut off', 'terminat', 'suspend', 'deni', 'deny', 'revok', 'claw', 'froze', 'frozen', 'freez', 'pulled')),
-    _cue("funding_cut", r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,3}?(?:withh[oe]ld|held\s+back|"
-         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b", anchors=('withh', 'held back', 'cut off', 'terminated', 'suspended', 'denied', 'revoked', 'frozen')),
+    _cue(
+        "funding_cut",
+        r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
+        r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|fr"
+        r"oze|frozen|freez\w+|pull(?:s|ed|ing)|"
+        r"strip(?:s|ped|ping)|cancel\w*)\b"
+        r"(?=[^;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^;]{0,3}\$)",
+        anchors=(
+            "withh",
+            "held back",
+            "holding back",
+            "cut off",
+            "terminat",
+            "suspend",
+            "deni",
+            "deny",
+            "revok",
+            "claw",
+            "froze",
+            "frozen",
+            "freez",
+            "pulled",
+        ),
+    ),
+    _cue(
+        "funding_cut",
+        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,3}?(?:withh[oe]ld|held\s+back|"
+        r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b",
+        anchors=(
+            "withh",
+            "held back",
+            "cut off",
+            "terminated",
+            "suspended",
+            "denied",
+            "revoked",
+            "frozen",
+        ),
+    ),
     # -- listed: on a federal list of sanctuary jurisdictions, or called one officially ----
-    _cue("listed", r"\blists?\s+of\s+(?:[\w“”\"'’-]+\s+){0,4}?" + SANCTUARY_THING, anchors=('list',)),
-    _cue("listed", r"\bsanctuary\s+(?:jurisdictions?|cit(?:y|ies)|states?)\s+list\b", anchors=('list',)),
-    _cue("listed", r"\b(?:identified|designated|named|labell?ed|branded|deemed|declared|classified)\s+"
-         r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING, anchors=('sanctuary',)),
-    _cue("listed", r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^.;]{0,40}?\ban?\s+[“\"']?sanctuary\s+"
-         r"(?:city|jurisdiction|state|county)\b", anchors=("sanctuary",)),
-    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b", anchors=('among',)),
-    _cue("listed", r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b", anchors=('sanctuary',)),
+    _cue(
+        "listed", r"\blists?\s+of\s+(?:[\w“”\"'’-]+\s+){0,4}?" + SANCTUARY_THING, anchors=("list",)
+    ),
+    _cue(
+        "listed",
+        r"\bsanctuary\s+(?:jurisdictions?|cit(?:y|ies)|states?)\s+list\b",
+        anchors=("list",),
+    ),
+    _cue(
+        "listed",
+        r"\b(?:identified|designated|named|labell?ed|branded|deemed|declared|classified)\s+"
+        r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING,
+        anchors=("sanctuary",),
+    ),
+    _cue(
+        "listed",
+        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+"
+        r"(?:city|jurisdiction|state|county)\b",
+        anchors=("sanctuary",),
+    ),
+    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b", anchors=("among",)),
+    _cue(
+        "listed",
+        r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b",
+        anchors=("sanctuary",),
+    ),
     # -- contests: the place's own position -------------------------------------------------
-    _cue("contests", r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
-         r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|abide\s+by)\b[^.;]{0,30}?"
-         r"\b(?:with\s+)?(?:all\s+)?(?:every\s+)?" + r"(?:" + LAW + r"|the\s+law|federal,\s+state\s+and\s+local"
-         r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)", binding="stance", anchors=('compl', 'follow', 'obey', 'abide')),
-    _cue("contests", r"\b(?:is|are|was|has\s+never\s+been)\s+not\s+an?\s+[“\"']?sanctuary\s+(?:jurisdiction|"
-         r"city|state|county)", binding="dispute", negatable=False, anchors=('not a',)),
-    _cue("contests", r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
-         r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|political\s+theater)\b",
-         binding="contests", negatable=False, anchors=('mistake', 'error', 'wrongly', 'erroneous', 'baseless', 'merit', 'political')),
-    _cue("contests", r"\b(?:dispute\w*|contest\w*|reject\w*|den(?:y|ies|ied))\b[^.;]{0,60}?\b(?:conclusions?|"
-         r"findings?|designation|label|listing|inclusion|characterization|allegations?|claims?|"
-         r"determination|assessment|requirement)", binding="contests", negatable=False, anchors=('disput', 'contest', 'reject', 'deny', 'denie')),
-    _cue("contests", r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
-         r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|policy))"
-         r"|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|\bnot\s+backing\s+down\b"
-         r"|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|\brefus\w+\s+to\s+(?:change|comply|"
-         r"cooperate|alter|end|abandon|drop|accept|back\s+down|rescind)", binding="contests",
-         negatable=False, anchors=('not', 'won', 'refus')),
-    _cue("contests", r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b",
-         binding="contests", anchors=('lawful', 'legal')),
-    _cue("contests", r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|continue\s+to\s+)?"
-         r"defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|city's\s+|county's\s+)?"
-         r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b", binding="contests", anchors=('defend',)),
-    _cue("contests", r"\bfight\s+(?:hard\s+)?(?:to\s+protect|back|this|the\s+(?:lawsuit|suit)|in\s+court)",
-         binding="contests", anchors=('fight',)),
-    _cue("contests", r"\b(?:victory|win)\s+for\b|\b(?:beat|beaten|defeated)\s+the\s+(?:administration|"
-         r"department|federal\s+government)", binding="contests", anchors=('victory', 'win ', 'beat', 'defeated')),
-    _cue("contests", r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
-         r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanctuary\s+polic|\bhas\s+no\s+sanctuary\s+"
-         r"polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|\bshould\s+not\s+be\s+(?:there|on\s+"
-         r"(?:the|this|that|any)\s+list)", binding="dispute", negatable=False, anchors=('baffled', 'surprised', 'outraged', 'dismayed', 'shocked', 'sanctuary polic', 'non-sanctuary', 'should not be')),
-)  # fmt: skip
+    _cue(
+        "contests",
+        r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
+        r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abi"
+        r"des\s+by|abide\s+by)\b[^;]{0,30}?"
+        r"\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
+        + r"(?:"
+        + LAW
+        + r"|the\s+law|federal,\s+state\s+and\s+local"
+        r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)",
+        binding="stance",
+        anchors=("compl", "follow", "obey", "abide"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:is|are|was|has\s+never\s+been)\s+not\s+an?\s+[“\"']?sanctuary\s+(?:jurisdiction|"
+        r"city|state|county)",
+        binding="dispute",
+        negatable=False,
+        anchors=("not a",),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
+        r"simply\s+mistaken|baseless|meritless|without\s+merit|politic"
+        r"al\s+stunt|political\s+theater)\b",
+        binding="contests",
+        negatable=False,
+        anchors=("mistake", "error", "wrongly", "erroneous", "baseless", "merit", "political"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:dispute\w*|contest\w*|reject\w*|den(?:y|ies|ied))\b[^;]{0,60}?\b(?:conclusions?|"
+        r"findings?|designation|label|listing|inclusion|characterization|allegations?|claims?|"
+        r"determination|assessment|requirement)",
+        binding="contests",
+        negatable=False,
+        anchors=("disput", "contest", "reject", "deny", "denie"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
+        r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?"
+        r":our|its|their|course|policy))"
+        r"|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|\bnot\s+backing\s+down\b"
+        r"|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|\bref"
+        r"us(?:e|es|ed|ing)\s+to\s+(?:change|comply|"
+        r"cooperate|alter|end|abandon|drop|accept|back\s+down|rescind)",
+        binding="contests",
+        negatable=False,
+        anchors=("not", "won", "refus"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b",
+        binding="contests",
+        anchors=("lawful", "legal"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|continue\s+to\s+)?"
+        r"defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|city's\s+|county's\s+)?"
+        r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b",
+        binding="contests",
+        anchors=("defend",),
+    ),
+    _cue(
+        "contests",
+        r"\bfight\s+(?:hard\s+)?(?:to\s+protect|back|this|the\s+(?:lawsuit|suit)|in\s+court)",
+        binding="contests",
+        anchors=("fight",),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:victory|win)\s+for\b|\b(?:beat|beaten|defeated)\s+the\s+(?:administration|"
+        r"department|federal\s+government)",
+        binding="contests",
+        anchors=("victory", "win ", "beat", "defeated"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
+        r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanct"
+        r"uary\s+polic|\bhas\s+no\s+sanctuary\s+"
+        r"polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|\bsho"
+        r"uld\s+not\s+be\s+(?:there|on\s+"
+        r"(?:the|this|that|any)\s+list)",
+        binding="dispute",
+        negatable=False,
+        anchors=(
+            "baffled",
+            "surprised",
+            "outraged",
+            "dismayed",
+            "shocked",
+            "sanctuary polic",
+            "non-sanctuary",
+            "should not be",
+        ),
+    ),
+)
 
 # Lawsuits: the federal government sued the places named after these words.
 SUED_TRIGGER = re.compile(
     r"\b(?:sued|sues|suing|sue)\b"
-    r"|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|litigation)\b[^.;]{0,100}?\b(?:against|over)\b"
+    r"|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|litigatio"
+    r"n)\b[^;]{0,100}?\b(?:against|over)\b"
     r"|\b(?:against|over)\b(?=\s)"
     r"|\bnames?\s+as\s+defendants\b",
     FLAGS,
@@ -191,18 +422,22 @@ SUED_BLOCKED = re.compile(
 )
 # A deadline, and what makes it a warning: a stated consequence or a demanded change.
 DEADLINE = re.compile(
-    r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
+    r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|"
+    r"Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
     r"Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of)|\bdeadline\b",
     FLAGS,
 )
 CONSEQUENCE = re.compile(
-    r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+(?:cost|affect|lose|jeopardi[sz]e|"
-    r"result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|lose\s+(?:\w+\s+)?(?:funding|grants?|money)|"
+    r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+"
+    r"(?:cost|affect|lose|jeopardi[sz]e|"
+    r"result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|lose\s+("
+    r"?:\w+\s+)?(?:funding|grants?|money)|"
     r"be\s+barred|legal\s+action|sue\b|lawsuit|consequences?|cut\s+off|withh[oe]ld)",
     FLAGS,
 )
 POLICY_CHANGE = re.compile(
-    r"\b(?:plan\s+for|change|changing|end|drop|rescind|repeal|revise|bring\s+(?:\w+\s+)?(?:policies|laws)"
+    r"\b(?:plan\s+for|change|changing|end|drop|rescind|repeal|revi"
+    r"se|bring\s+(?:\w+\s+)?(?:policies|laws)"
     r"\s+into)\b",
     FLAGS,
 )
@@ -230,7 +465,8 @@ def negated(before: str) -> bool:
 
 NEGATION_EXCUSED = re.compile(r"\b(?:keep|continue\s+to|continues\s+to)\s+\w+$", FLAGS)
 FUTURE_OR_THREAT = re.compile(
-    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*|try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
+    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*"
+    r"|try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
     FLAGS,
 )
 # The Inspector General's report flags; it is not the Department's finding.
@@ -239,7 +475,8 @@ INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
 FEDERAL_ACTOR = re.compile(
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|"
     r"(?<!state\s)(?<!state's\s)attorney\s+general|"
-    r"sessions|bondi|barr|trump\s+administration|the\s+administration|administration's|homeland\s+security|"
+    r"sessions|bondi|barr|trump\s+administration|the\s+administrat"
+    r"ion|administration's|homeland\s+security|"
     r"dhs|ice|united\s+states|federal\s+government|feds|federal\s+officials?|white\s+house|"
     r"justice\s+officials?|letters?|complaint)\b",
     FLAGS,
@@ -248,15 +485,30 @@ FEDERAL_ACTOR = re.compile(
 NON_FEDERAL_ACTOR = re.compile(
     r"(?:\bgov\.|\b(?:judge|court|justices|state\s+attorney\s+general|state's\s+attorney\s+general|"
     r"governor|mayor|council|aclu|association|advocates?|group|coalition|county\s+executive|"
-    r"city\s+solicitor|city\s+attorney|sheriff|landry)\b)(?=[^.;]{0,60}?\b(?:said|says|warned|warns|ruled|"
+    r"city\s+solicitor|city\s+attorney|sheriff|landry)\b)(?=[^.;]{"
+    r"0,60}?\b(?:said|says|warned|warns|ruled|"
     r"rules|found|finds|held|holds|blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|"
     r"threatened|wrote|argued|called|maintained|insisted|granted|declined|struck|enjoined|"
     r"has\s+(?:said|maintained|argued))\b)",
     FLAGS,
 )
 # Phrases before a compliance claim that make it the content of a demand, not a claim.
+# The federal government as the one speaking or finding ("the department said", "according
+# to the DOJ"), not as an object ("the department's findings").
+FEDERAL_VOICE = re.compile(
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s"
+    r"+department|federal\s+government|"
+    r"the\s+administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general|united\s+states|"
+    r"the\s+complaint)\b(?!'s)[^;]{0,40}?\b(?:said|says|found|finds|determined|concluded|wrote|"
+    r"announced|stated|told|notified|commended|informed|cleared|contends?|alleges?|argues?|"
+    r"claims?|asserts?|accused|accuses)\b"
+    r"|\b(?:said|according\s+to)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:justice\s+department|department|doj|"
+    r"attorney\s+general)\b",
+    FLAGS,
+)
 CLAIM_DEMANDED = re.compile(
-    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|to\s+ensure|"
+    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certifica"
+    r"tion|document|whether|to\s+ensure|"
     r"agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|urg\w+)\b"
     r"[^.;]{0,40}$",
     FLAGS,

@@ -82,15 +82,15 @@ NUMBERS = {
     "ten": 10, "eleven": 11, "twelve": 12, "both": 2,
 }  # fmt: skip
 GROUP_NOUN = r"(?:jurisdictions|cities|counties|states|places|localities|municipalities|recipients)"
+COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 NUMERIC_REF = re.compile(
-    r"\b(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+" + GROUP_NOUN
-    + r"|\b(?:the|these|those|all)\s+(?P<m>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"\b",
+    rf"\b(?P<n>\d{{1,3}}|{COUNT})\s+{GROUP_NOUN}|\b(?:the|these|those|all)\s+(?P<m>{COUNT})\b",
     re.IGNORECASE,
-)  # fmt: skip
+)
 PLURAL_REF = re.compile(
     r"\b(?:the|these|those|each\s+of\s+these|all\s+of\s+these|both)\s+" + GROUP_NOUN
-    + r"|\beach\s+(?:jurisdiction|recipient|city|county|state)\b|\b(?:the|these|its|their)\s+letters\b"
+    + r"|\beach\s+(?:jurisdiction|recipient|city|county|state)\b"
+    r"|\b(?:the|these|its|their)\s+letters\b"
     r"|\b(?:department|justice\s+department|doj)'s\s+letters\b|\b(?:they|them|their|each)\b"
     r"|\blocal\s+officials\b",
     re.IGNORECASE,
@@ -523,7 +523,7 @@ class Extractor:
         """Whether the federal government, not the place, makes a compliance statement."""
         if FIRST_PERSON.search(clause) or rules.NON_FEDERAL_ACTOR.search(clause):
             return False
-        return bool(FEDERAL_SPEAKER.search(clause))
+        return bool(rules.FEDERAL_VOICE.search(clause))
 
     def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
         """False when a court, a state official or a private group is the one acting."""
@@ -548,7 +548,9 @@ class Extractor:
         return max(before)[1] == "federal"
 
     def _contest_targets(self, reading: PageReading, clause: Clause) -> list[str]:
-        if FEDERAL_SPEAKER.search(clause.text) and not rules.NON_FEDERAL_ACTOR.search(clause.text):
+        if rules.FEDERAL_VOICE.search(clause.text) and not rules.NON_FEDERAL_ACTOR.search(
+            clause.text
+        ):
             if not FIRST_PERSON.search(clause.text):
                 return []
         named = [jid for _, jid in clause.places]

@@ -69,6 +69,12 @@ ADJECTIVE_NOUNS = frozenset(
     congressman congresswoman senator senators democrats republicans native natives
     sheriffs sheriff police suburbs suburb""".split()
 )  # fmt: skip
+# Words before "of" that make the place part of an institution's name.
+INSTITUTION_WORDS = frozenset(
+    """district districts university college bank court courts diocese archdiocese port museum
+    hospital circuit appeals school schools institute church bay gulf lake river islands
+    commission conference federation league club""".split()
+)  # fmt: skip
 # Prepositions before a place that make it a location, not a party ("a judge in Chicago").
 LOCATIVE_WORDS = frozenset("in into at near across outside throughout around where".split())
 # ... unless the word before the preposition says whose the thing is ("policies in Chicago").
@@ -174,6 +180,8 @@ class NameFinder:
                 index[key] = {jid}  # a user's alias is meant exactly
                 self.user_keys.add(key)
         self.index = {key: tuple(sorted(ids)) for key, ids in index.items() if key}
+        # A user's alias may start with a lower-case word ("the five boroughs").
+        self.user_first_words = {tokenize(key)[0].norm for key in self.user_keys}
         # The longest name (in tokens) that starts with each word.
         self.name_lengths: dict[str, int] = {}
         for key in self.index:
@@ -211,8 +219,13 @@ class NameFinder:
         while index < len(tokens):
             token = tokens[index]
             found = None
-            if token.capitalised and (
-                token.norm in self.first_words or token.base.replace("'", "") in self.first_words
+            if (
+                token.capitalised
+                and (
+                    token.norm in self.first_words
+                    or token.base.replace("'", "") in self.first_words
+                )
+                or token.norm in self.user_first_words
             ):
                 found = self._longest_name(tokens, index)
             if found is None and token.text in AGENCY_ACRONYMS:
@@ -292,7 +305,7 @@ class NameFinder:
                     mention.kind_hint = "city"  # "City and County of Denver" takes the city id
                 if prefix in {"mayor", "governor", "officials"}:
                     mention.role = "official"
-            elif before2.capitalised and not title_case or prefix in {"district", "districts"}:
+            elif before2.base in INSTITUTION_WORDS:
                 mention.passing = "part of another name"  # "Eastern District of California"
         elif before is not None and before.norm in LOCATIVE_WORDS:
             if before2 is None or before2.norm not in OWNER_WORDS:

@@ -1,0 +1,328 @@
+"""The extractor: which jurisdictions a page says what about, on pages written for these tests
+in phrasings other than the dev corpus's."""
+
+from datetime import date
+
+import pytest
+
+from watcher.content import parse_html, parse_text
+from watcher.models import Block, Page
+from watcher.status import Extractor
+
+DOJ_URL = "https://www.justice.gov/opa/pr/example"
+NEWS_URL = "https://news.example.com/story"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def found(extractor, html, url=NEWS_URL, **options):
+    """The (jurisdiction, status) pairs the extractor reads in an HTML page."""
+    page = parse_html(f"<html><body><main>{html}</main></body></html>", url)
+    return {(f.jurisdiction, f.status) for f in extractor.extract(page, **options)}
+
+
+# -- enumerations ------------------------------------------------------------------------------
+
+
+def test_enumeration_with_abbreviated_states_gets_every_status(extractor):
+    """Every place of an enumeration gets the clause's statuses, whatever the state form."""
+    html = (
+        "<p>The Justice Department on Monday told Seattle, Wash., Multnomah County, Ore., and "
+        "the state of Vermont that their policies may run afoul of federal law, and gave them a "
+        "final chance to respond.</p>"
+    )
+    expected = {
+        (jid, status)
+        for jid in ("seattle-wa", "multnomah-county-or", "vt")
+        for status in ("non_compliant", "warned")
+    }
+    assert expected == found(extractor, html)
+
+
+def test_list_under_an_introduction_inherits_its_finding(extractor):
+    """Items under "the following jurisdictions ... may violate:" are non_compliant."""
+    html = (
+        "<p>The Department has preliminarily found that the following jurisdictions have "
+        "policies that may violate 8 U.S.C. 1373:</p><ul><li>Providence, Rhode Island</li>"
+        "<li>Hudson County, New Jersey</li></ul><p>Each of these jurisdictions has until "
+        "March 3 to provide further evidence before the Department makes a final "
+        "determination.</p>"
+    )
+    assert {
+        ("providence-ri", "non_compliant"), ("providence-ri", "warned"),
+        ("hudson-county-nj", "non_compliant"), ("hudson-county-nj", "warned"),
+    } == found(extractor, html, DOJ_URL)  # fmt: skip
+
+
+def test_group_statuses_reach_the_letters_recipients_named_later(extractor):
+    """A status said of "the jurisdictions" applies to the recipients the page names later."""
+    html = (
+        "<p>The Justice Department on Tuesday demanded that 12 jurisdictions turn over records "
+        "about how they share information with immigration agents.</p>"
+        "<p>Among those receiving letters were Austin, Texas, and Travis County, Texas.</p>"
+    )
+    assert {("austin-tx", "under_review"), ("travis-county-tx", "under_review")} == found(
+        extractor, html
+    )
+
+
+# -- negation, hypotheses, generic talk ---------------------------------------------------------
+
+
+def test_negated_findings_assert_nothing(extractor):
+    """ "did not find X compliant", "has not sued X" and "not on the list" are no statuses."""
+    html = (
+        "<p>The department did not find Chicago compliant. The Justice Department has not "
+        "sued Seattle. Maryland is not on the list of sanctuary jurisdictions.</p>"
+    )
+    assert set() == found(extractor, html)
+
+
+def test_no_evidence_of_a_violation_is_a_clearance(extractor):
+    """ "found no evidence that X is out of compliance" is compliant, not non_compliant."""
+    html = (
+        "<p>The Justice Department said Friday that it had found no evidence that Hartford, "
+        "Conn., was violating federal immigration law.</p>"
+    )
+    assert {("hartford-ct", "compliant")} == found(extractor, html)
+
+
+def test_questions_hypotheses_and_generic_threats_assert_nothing(extractor):
+    """A question, an "if" and a threat to "cities" naming none give no finding."""
+    html = (
+        "<p>Will the department sue Portland next?</p>"
+        "<p>If the Justice Department sued Portland, the city would fight back.</p>"
+        "<p>The attorney general threatened to cut funding to any city that refuses to "
+        "cooperate, but he did not name one.</p>"
+    )
+    assert set() == found(extractor, html)
+
+
+# -- attribution: who acts -----------------------------------------------------------------------
+
+
+def test_a_place_saying_it_complies_contests(extractor):
+    """A mayor's claim of compliance is the city's stance, not a federal clearance."""
+    html = (
+        "<p>Mayor Jenny Durkan said Seattle complies with federal law and will not change "
+        "its policies.</p>"
+    )
+    assert {("seattle-wa", "contests")} == found(extractor, html)
+
+
+def test_the_department_saying_it_complies_is_compliant(extractor):
+    """The same words in the department's voice are a clearance."""
+    html = "<p>The Justice Department found that Burlington, Vt., complies with Section 1373.</p>"
+    assert {("burlington-vt", "compliant")} == found(extractor, html)
+
+
+def test_a_state_attorney_general_or_a_court_asserts_nothing_federal(extractor):
+    """Only federal actors give federal statuses."""
+    html = (
+        "<p>California Attorney General Rob Bonta sued the city of Huntington Beach over its "
+        "voter ID law.</p><p>A federal judge ruled that Philadelphia's policies do not violate "
+        "federal law.</p>"
+    )
+    assert set() == found(extractor, html)
+
+
+def test_speaker_page_statements_are_the_speakers(extractor):
+    """On a city's page, "the City" and "we" are the speaker."""
+    html = (
+        "<p>The Department of Justice told the City that its ordinance conflicts with federal "
+        "law and gave the City until May 1 to change it.</p>"
+        "<p>“We follow the law, and we will not back down,” the Mayor said.</p>"
+    )
+    assert {
+        ("oakland-ca", "non_compliant"), ("oakland-ca", "warned"), ("oakland-ca", "contests"),
+    } == found(extractor, html, speaker="oakland-ca")  # fmt: skip
+
+
+def test_speaker_inferred_from_a_government_site_title(extractor):
+    """A page titled "... | City of Denver" speaks for Denver."""
+    page = parse_html(
+        "<html><head><title>Statement | City of Denver</title></head><body><main><p>The City "
+        "disputes the department's findings.</p></main></body></html>",
+        "https://denvergov.example/news",
+    )
+    assert [("denver-co", "contests")] == [
+        (f.jurisdiction, f.status) for f in extractor.extract(page)
+    ]
+
+
+# -- statuses of their own -----------------------------------------------------------------------
+
+
+def test_lawsuit_targets_are_the_objects(extractor):
+    """The places after "sued"/"lawsuit against" are sued, not a place the story happens in."""
+    html = (
+        "<p>DENVER (AP) — The Trump administration sued Denver and the state of Colorado on "
+        "Tuesday in federal court in Denver, alleging their sanctuary laws are illegal. "
+        "Philadelphia, which is suing the administration, was not named.</p>"
+    )
+    assert {
+        ("denver-co", "sued"), ("co", "sued"), ("denver-co", "non_compliant"),
+        ("co", "non_compliant"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_withheld_grants_are_funding_cut_and_threats_are_warnings(extractor):
+    """Money withheld is funding_cut; a threat to cut it to a named place is warned."""
+    html = (
+        "<p>The Justice Department withheld $1.5 million in grant funds from San Francisco.</p>"
+        "<p>The department threatened to cut off grants to Oakland, Calif., unless it changes "
+        "course.</p>"
+    )
+    assert {("san-francisco-ca", "funding_cut"), ("oakland-ca", "warned")} == found(extractor, html)
+
+
+def test_demand_for_documents_is_under_review_and_a_deadline_with_consequence_warned(extractor):
+    """A records demand is under_review; with a deadline and a stated consequence, warned."""
+    html = (
+        "<p>The Justice Department asked Sacramento County, Calif., to provide documents "
+        "showing its compliance by June 1 or face a subpoena.</p>"
+        "<p>The department also asked Fresno, Calif., to submit records on its detainer "
+        "policy.</p>"
+    )
+    assert {
+        ("sacramento-county-ca", "under_review"), ("sacramento-county-ca", "warned"),
+        ("fresno-ca", "under_review"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_federal_official_calling_a_place_a_sanctuary_lists_it(extractor):
+    """ "sanctuary cities like X" and being put on the DHS list are listed."""
+    html = (
+        "<p>“Sanctuary cities like Providence put officers at risk,” the attorney general "
+        "said.</p><p>Homeland Security included Dallas County, Texas, on its list of "
+        "sanctuary jurisdictions.</p>"
+    )
+    assert {("providence-ri", "listed"), ("dallas-county-tx", "listed")} == found(extractor, html)
+
+
+def test_removal_from_the_list_is_compliant_not_listed(extractor):
+    """ "drops X from the sanctuary list" is compliant only."""
+    html = "<h1>DOJ drops Nevada from sanctuary jurisdiction list</h1>"
+    assert {("nv", "compliant")} == found(extractor, html)
+
+
+# -- list pages ----------------------------------------------------------------------------------
+
+
+LIST_PAGE = (
+    "<h1>Sanctuary Jurisdictions</h1><h2>STATES</h2><ul><li>Washington</li><li>New York</li>"
+    "</ul><h2>CITIES</h2><ul><li>New York City, NY</li><li>Austin, TX</li><li>Denver, CO</li>"
+    "<li>Boston, MA</li></ul><h2>Removed from this list:</h2><ul><li>Nevada – removed "
+    "September 2025</li></ul>"
+)
+
+
+def test_list_page_items_are_listed_and_removed_items_compliant(extractor):
+    """On a list source every item is listed; items under "Removed" are compliant."""
+    assert {
+        ("wa", "listed"), ("ny", "listed"), ("new-york-city-ny", "listed"),
+        ("austin-tx", "listed"), ("denver-co", "listed"), ("boston-ma", "listed"),
+        ("nv", "compliant"),
+    } == found(extractor, LIST_PAGE, DOJ_URL, list_page=True)  # fmt: skip
+
+
+def test_removal_carries_its_date(extractor):
+    """A removed item's own date is the finding's event date."""
+    page = parse_html(LIST_PAGE, DOJ_URL)
+    removal = [f for f in extractor.extract(page, list_page=True) if f.status == "compliant"]
+    assert [date(2025, 9, 1)] == [f.event_date for f in removal]
+
+
+def test_list_recognised_by_its_structure(extractor):
+    """A page titled a sanctuary list with bare-name items is read as a list without the flag."""
+    html = (
+        "<h1>Sanctuary Jurisdiction List</h1><ul><li>Albuquerque, NM</li><li>Berkeley, CA</li>"
+        "<li>Boston, MA</li><li>Chicago, IL</li><li>Denver, CO</li></ul>"
+    )
+    assert 5 == len({j for j, s in found(extractor, html, DOJ_URL) if s == "listed"})
+
+
+# -- evidence, dates, dedupe, configuration ------------------------------------------------------
+
+
+def test_evidence_is_the_sentence_and_its_block(extractor):
+    """A finding quotes its sentence and points at its block."""
+    page = Page(
+        url=NEWS_URL,
+        title="t",
+        blocks=(
+            Block("p", "Unrelated opening."),
+            Block("p", "Weather was fine. The Justice Department sued Newark, N.J., in May 2025."),
+        ),
+    )
+    [finding] = extractor.extract(page)
+    assert ("newark-nj", "sued", 1) == (finding.jurisdiction, finding.status, finding.position)
+    assert "The Justice Department sued Newark, N.J., in May 2025." == finding.evidence
+    assert date(2025, 5, 1) == finding.event_date
+
+
+def test_one_finding_per_jurisdiction_and_status(extractor):
+    """Repeated assertions give one finding, with the first evidence."""
+    page = parse_text(
+        "The Justice Department sued Boston on Friday.\nThe lawsuit against Boston is its first.",
+        NEWS_URL,
+    )
+    findings = extractor.extract(page)
+    assert [("boston-ma", "sued", 0)] == [(f.jurisdiction, f.status, f.position) for f in findings]
+
+
+def test_extra_cues_from_configuration():
+    """A configured (status, regex) cue adds a phrasing the defaults do not know."""
+    extractor = Extractor(extra_cues=[("warned", r"\bon notice\b")])
+    page = parse_text("The Justice Department put Tucson, Ariz., on notice Friday.", NEWS_URL)
+    assert [("tucson-az", "warned")] == [
+        (f.jurisdiction, f.status) for f in extractor.extract(page)
+    ]
+
+
+def test_unknown_status_in_extra_cues_is_refused():
+    """A cue for a status the vocabulary lacks is a configuration error."""
+    with pytest.raises(ValueError):
+        Extractor(extra_cues=[("banned", "x")])
+
+
+def test_aliases_from_configuration():
+    """A configured alias names its jurisdiction."""
+    extractor = Extractor(aliases={"new-york-city-ny": ["the Big Apple"]})
+    page = parse_text("The Justice Department sued the Big Apple on Thursday.", NEWS_URL)
+    assert [("new-york-city-ny", "sued")] == [
+        (f.jurisdiction, f.status) for f in extractor.extract(page)
+    ]
+
+
+# -- robustness -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"",
+        b"   ",
+        b"<html>",
+        b"<<<>>>",
+        b"\x00\xff\xfe binary \x89PNG",
+        "<p>caf\u00e9</p>".encode(),
+    ],
+)
+def test_malformed_or_empty_pages_give_nothing(extractor, document):
+    """Broken, empty or binary documents give no findings and raise nothing."""
+    assert [] == extractor.extract(parse_html(document, NEWS_URL))
+
+
+def test_plain_text_page(extractor):
+    """A plain-text page is read like HTML."""
+    page = parse_text("WASHINGTON — The Justice Department sued Chicago, Ill., on Thursday.")
+    assert [("chicago-il", "sued")] == [(f.jurisdiction, f.status) for f in extractor.extract(page)]
+
+
+def test_empty_page_object(extractor):
+    """A Page with no blocks gives nothing."""
+    assert [] == extractor.extract(Page(url="", title="", blocks=()))

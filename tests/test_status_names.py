@@ -1,0 +1,103 @@
+"""Finding jurisdiction names as real pages write them."""
+
+import pytest
+
+from watcher.status import get_gazetteer
+from watcher.status.names import NameFinder, PageContext
+
+
+@pytest.fixture(scope="module")
+def finder():
+    return NameFinder(get_gazetteer(), {"new-york-city-ny": ["the five boroughs"]})
+
+
+def names(finder, text, kind_hint=""):
+    """Resolved ids of the non-passing mentions of `text`, in order."""
+    context = PageContext()
+    mentions = finder.scan(text)
+    for mention in mentions:
+        finder.learn(mention, context)
+    found = []
+    for mention in mentions:
+        jid = finder.resolve(mention, context, kind_hint)
+        if jid and not mention.passing:
+            found.append(jid)
+    return found
+
+
+def test_ap_abbreviations_and_postal_codes_qualify_a_city(finder):
+    """ "Cook County, Ill.", "Albany, N.Y.", "Saint Paul, MN" resolve in the right state."""
+    text = "Cook County, Ill., Albany, N.Y., Burlington, Vt., and Saint Paul, MN"
+    assert ["cook-county-il", "albany-ny", "burlington-vt", "saint-paul-mn"] == names(finder, text)
+
+
+def test_qualifier_is_not_a_mention_of_the_state(finder):
+    """ "Rochester, New York" names the city only."""
+    assert ["rochester-ny"] == names(finder, "the City of Rochester, New York, was sued")
+
+
+def test_abbreviated_saints_and_forts_are_spelled_out(finder):
+    """ "St. Paul" is saint-paul-mn, "Ft. Lauderdale, Fla." fort-lauderdale-fl."""
+    assert ["saint-paul-mn", "fort-lauderdale-fl"] == names(
+        finder, "St. Paul and Ft. Lauderdale, Fla., were named"
+    )
+
+
+def test_new_york_is_the_city_in_running_text_and_the_state_when_marked(finder):
+    """Bare "New York" is the city; "New York State" and "the State of New York" the state."""
+    assert ["los-angeles-ca", "new-york-city-ny"] == names(finder, "Los Angeles and New York")
+    assert ["ny"] == names(finder, "the suit against New York State")
+    assert ["ny"] == names(finder, "the State of New York")
+    assert ["ny"] == names(finder, "New York", kind_hint="state")
+    assert ["new-york-city-ny"] == names(finder, "the City of New York, New York")
+
+
+def test_washington_needs_a_marker(finder):
+    """Bare "Washington" is the federal government; D.C. and the state are marked."""
+    assert [] == names(finder, "funding from Washington")
+    assert ["dc"] == names(finder, "Washington, District of Columbia")
+    assert ["wa"] == names(finder, "the State of Washington")
+    assert ["seattle-wa"] == names(finder, "Seattle, Washington")
+
+
+def test_datelines_teams_and_other_names_are_passing(finder):
+    """A dateline, "the Chicago Bears", "Lake Ontario" assert nothing."""
+    assert [] == names(finder, "CHICAGO — The Chicago Bears won.")
+    assert [] == names(finder, "near Lake Ontario")
+    assert [] == names(finder, "the Eastern District of California")
+    assert [] == names(finder, "a federal judge in Chicago")
+
+
+def test_officials_and_agencies_stand_for_their_jurisdiction(finder):
+    """A police department, sheriff's office or board president is its jurisdiction."""
+    text = "the Chicago Police Department and the Milwaukee County Sheriff's Office"
+    assert ["chicago-il", "milwaukee-county-wi"] == names(finder, text)
+    assert ["cook-county-il", "chicago-il"] == names(
+        finder, "Cook County Board President Toni Preckwinkle of Chicago"
+    )
+    assert ["louisville-ky"] == names(finder, "the Mayor of Louisville agreed")
+
+
+def test_county_and_city_of_the_same_name(finder):
+    """San Francisco's county and city are two ids; Denver's city-county is the city."""
+    assert ["san-francisco-county-ca", "san-francisco-ca"] == names(
+        finder, "San Francisco County, CA and San Francisco, CA"
+    )
+    assert ["denver-co"] == names(finder, "the City and County of Denver, Colorado")
+
+
+def test_adjective_use_of_a_state_is_no_mention(finder):
+    """ "a Maryland jurisdiction" and "four New Jersey cities" name no state."""
+    assert [] == names(finder, "the only Maryland jurisdiction and four New Jersey cities")
+
+
+def test_aliases_and_nicknames(finder):
+    """A user alias and common nicknames resolve to their jurisdiction."""
+    assert ["new-york-city-ny"] == names(finder, "all of the five boroughs")
+    assert ["new-york-city-ny", "los-angeles-ca"] == names(finder, "NYC and L.A. officials")
+
+
+def test_ambiguous_names_need_context(finder):
+    """A small town name shared by several states stays unresolved without a state."""
+    assert [] == names(finder, "Evans is a town")
+    assert ["newark-nj"] == names(finder, "Newark officials")  # far the largest Newark
