@@ -347,6 +347,7 @@ def play_timeline(folder: Path) -> Generator[tuple[StepOutcome, Store, Config], 
     The site, the mail sink and the database stay open until the generator is closed, so
     a caller may read the store between steps.
     """
+    folder.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         site = stack.enter_context(DemoSite())
         sink = stack.enter_context(DemoMailSink())
@@ -380,7 +381,6 @@ def run_demo(out: TextIO, *, folder: Path | None = None) -> int:
     with ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="watcher-demo-")))
-        folder.mkdir(parents=True, exist_ok=True)
         steps = demo_steps()
         out.write(
             "watcher demo: a simulated Justice Department site and a city newsroom on 127.0.0.1,\n"

@@ -301,7 +301,8 @@ col.c-when { width: 12%; } col.c-change { width: 22%; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .5rem;
   border-bottom: 1px solid var(--line); }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; }
-td.name { font-weight: 600; min-width: 9rem; }
+td.name { font-weight: 600; }
+td.date { white-space: nowrap; }
 td.name small { display: block; font-weight: 400; color: var(--muted); }
 blockquote { margin: 0 0 .2rem; padding-left: .6rem; border-left: 3px solid var(--line);
   overflow-wrap: anywhere; }
@@ -369,8 +370,10 @@ def render_index(board: Board) -> str:
 </header>
 <main>"""  # noqa: E501 -- one meta tag reads better on one line
     parts = [head]
-    parts.append(_filter_nav(counts, len(board.jurisdictions)))
+    # The filter's anchors come first: following one scrolls to the top of <main>, so the
+    # filter links stay in view, and the :target rules reach the board as a later sibling.
     parts += [f'<span class="ft" id="f-{status}"></span>' for status in STATUSES]
+    parts.append(_filter_nav(counts, len(board.jurisdictions)))
     parts.append(_jurisdiction_sections(board.jurisdictions))
     parts.append(_changes_section(board.changes))
     parts.append(_timeline_section(board))
@@ -455,7 +458,7 @@ def _jurisdiction_sections(jurisdictions: list[JurisdictionStatus]) -> str:
                 f'<td class="name">{_e(j.name)}<small>{_e(j.id)}</small></td>'
                 f'<td data-label="Federal status">{_badge(j.federal_status)}</td>'
                 f'<td data-label="Stance">{_badge(j.stance)}</td>'
-                f'<td data-label="Date">{_e(j.date or "")}</td>'
+                f'<td data-label="Date" class="date">{_e(j.date or "")}</td>'
                 f'<td class="quote">{evidence}</td></tr>'
             )
         parts.append("</tbody></table></section>")

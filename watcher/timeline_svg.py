@@ -42,7 +42,8 @@ LEGEND_ROW_HEIGHT = 18
 SEGMENT_HEIGHT = 8
 DOT_RADIUS = 4.5
 RING_RADIUS = 8
-MAX_TICKS = 8
+MAX_TICKS = 8  # "Sep 2025" labels fit eight across the plot
+MAX_YEAR_TICKS = 12  # "2025" labels are shorter
 LABEL_LIMIT = 32  # characters of a row label before it is cut
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TICK_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -116,9 +117,16 @@ class _Scale:
 
 
 def _axis(scale: _Scale, plot_bottom: float) -> list[str]:
-    """Month or year ticks with gridlines, at most MAX_TICKS of them."""
+    """Month or year ticks with gridlines, few enough for their labels to fit."""
     months = _month_starts(scale.first, scale.last)
-    step = next((s for s in TICK_MONTH_STEPS if len(months) / s <= MAX_TICKS), TICK_MONTH_STEPS[-1])
+    step = next(
+        (
+            s
+            for s in TICK_MONTH_STEPS
+            if len(months) / s <= (MAX_YEAR_TICKS if s >= 12 else MAX_TICKS)
+        ),
+        TICK_MONTH_STEPS[-1],
+    )
     if step >= 12:
         ticks = [day for day in months if day.month == 1 and day.year % (step // 12) == 0]
     else:
