@@ -272,8 +272,9 @@ class Daemon:
         with self._idle:
             done = self._idle.wait_for(lambda: self._in_flight == 0, timeout=self.stop_grace)
         if not done:
-            # A job is stuck (a fetch or an SMTP exchange past its own timeout). It has
-            # committed nothing, so leaving it is safe: SQLite rolls its transaction back.
+            # A job is stuck (a fetch or an SMTP exchange within its own, longer timeout).
+            # Leaving it is safe: SQLite rolls back what it has not committed, and an alert
+            # sent but not yet marked goes once more with the same Message-ID (R3).
             log.warning(
                 "%d job(s) still running after %.0f s; exiting anyway",
                 self._in_flight, self.stop_grace,
