@@ -67,7 +67,9 @@ STATE_CODES: frozenset[str] = frozenset(
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 JURISDICTION_ID = re.compile(r"(?:[a-z0-9]+-)*([a-z]{2})")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+HOST_NAME = re.compile(
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?"
+)
 # Control characters (CR, LF and friends) in a value that ends up in an HTTP or mail header.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 DURATION = re.compile(
@@ -675,7 +677,9 @@ def _hosts(table: _Table, key: str) -> tuple[str, ...]:
         name = host.strip().lower().rstrip(".")
         if not HOST_NAME.fullmatch(name):
             raise table.error(
-                key, f"{_show(host)} is not a host name (write 'www.example.gov', no scheme)"
+                key,
+                f"{_show(host)} is not a host name (write 'www.example.gov' or "
+                "'host:8080', no scheme)",
             )
         hosts.append(name)
     return tuple(hosts)

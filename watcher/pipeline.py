@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from watcher import content
 from watcher.config import Config, Source
@@ -167,7 +168,7 @@ class Crawler:
         known = state.documents.get(source.url)
         root = self._fetch_document(source, source.url, known, is_root=True)
         documents = [root]
-        if source.kind not in ("listing", "feed") or root.result.outcome != "ok":
+        if source.kind not in ("listing", "feed") or root.page is None:
             return documents
         for url in self._documents_to_follow(source, state, root):
             documents.append(
@@ -293,7 +294,8 @@ class Crawler:
         if not url.lower().startswith(("http://", "https://")):
             return False
         host = host_of(url)
-        return host == source.host or host in source.allow_hosts
+        netloc = urlsplit(url).netloc.lower()
+        return host == source.host or host in source.allow_hosts or netloc in source.allow_hosts
 
     # -- the one transaction ---------------------------------------------------------------
 
