@@ -50,13 +50,21 @@ def _cue(
     binding: str = "clause",
     negatable: bool = True,
     anchors: tuple[str, ...] = (),
+    name: str = "",
 ) -> Cue:
-    return Cue(status, re.compile(pattern, FLAGS), binding, negatable, pattern[:40], anchors)
+    return Cue(
+        status, re.compile(pattern, FLAGS), binding, negatable, name or pattern[:40], anchors
+    )
+
+
+# The name of the rule for time given to show compliance: a review, unless the page has
+# already made a preliminary finding about the place, in which case it is only a warning.
+ANSWER_RULE = "time to show compliance"
 
 
 LAW = (
-    r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|sec\.)"
-    r"\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
+    r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|"
+    r"sec\.)\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
     r"an?\s+(?:federal\s+)?(?:immigration\s+)?(?:law|statute)|(?:federal\s+)?immigration\s+laws?)"
 )
 POLICY_NOUN = (
@@ -71,15 +79,16 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # -- compliant: a clearance, a commendation, a removal -----------------------------------
     _cue(
         "compliant",
-        r"\b(?:no|not\s+find|not\s+found|n't\s+find|without)\s+(?:any\s+)?evidence\b"
-        r"[^;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|non-?complian\w*)",
+        r"\b(?:no|not\s+find|not\s+found|n't\s+find|"
+        r"without)\s+(?:any\s+)?evidence\b[^;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|"
+        r"non-?complian\w*)",
         negatable=False,
         anchors=("evidence",),
     ),
     _cue(
         "compliant",
-        r"\b(?:found|finds|find|determined|concluded|deemed|certified)\b[^;]{0,60}?"
-        r"\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b",
+        r"\b(?:found|finds|find|determined|concluded|deemed|"
+        r"certified)\b[^;]{0,60}?\b(?:to\s+be\s+)?in\s+(?:full\s+)?compliance\b",
         anchors=("complian",),
     ),
     _cue(
@@ -105,15 +114,16 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "compliant",
-        r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|"
-        r"labell?ed|on\s+the\s+list)",
+        r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"
+        r"on\s+the\s+list)",
         negatable=False,
         anchors=("no longer",),
     ),
     _cue(
         "compliant",
-        r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|remov\w*)\b[^;]{0,60}?"
-        r"\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|\bdelisted\b",
+        r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|"
+        r"remov\w*)\b[^;]{0,60}?\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|"
+        r"\bdelisted\b",
         anchors=("list",),
     ),
     _cue(
@@ -124,28 +134,28 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # -- under_review: a demand for proof or documents, a review opened --------------------
     _cue(
         "under_review",
-        r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|call\w*\s+on)"
-        r"\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|show|prove|"
-        r"certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|documentation|"
-        r"documents|records|information|evidence|proof|data|certification|opinion)",
+        r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
+        r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
+        r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|"
+        r"documentation|documents|records|information|evidence|proof|data|certification|opinion)",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
     ),
     _cue(
         "under_review",
-        r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?"
-        r"(?:information|documents|documentation|records|proof|evidence|data)\b",
+        r"\b(?:ask\w*|request\w*|demand\w*|seek\w*)\s+(?:for|of)\s+(?:\w+\s+){0,2}?(?:information|"
+        r"documents|documentation|records|proof|evidence|data)\b",
         anchors=("ask", "request", "demand", "seek"),
     ),
     _cue(
         "under_review",
-        r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|"
-        r"evidence|certification)\s+of\s+(?:\w+\s+)?complian\w*",
+        r"\b(?:requir\w*|demand\w*|seek\w*|request\w*)\s+(?:proof|documentation|evidence|"
+        r"certification)\s+of\s+(?:\w+\s+)?complian\w*",
         anchors=("complian",),
     ),
     _cue(
         "under_review",
-        r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|"
-        r"records|documents|documentation|information|data|communications)\b",
+        r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|records|"
+        r"documents|documentation|information|data|communications)\b",
         anchors=("demand",),
     ),
     _cue(
@@ -155,8 +165,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "under_review",
-        r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|an\s+)?"
-        r"(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b",
+        r"\b(?:open\w*|launch\w*|begin|began|begun|start\w*|initiat\w*)\s+(?:a\s+|"
+        r"an\s+)?(?:\w+\s+)?(?:review|investigation|inquiry|probe|audit)\b",
         anchors=("review", "investigation", "inquiry", "probe", "audit"),
     ),
     _cue(
@@ -167,9 +177,25 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "under_review",
-        r"(?<!be\s)\bsubpoenaed\b|\bsubpoenas?\s+(?:for|seeking|demanding)\b|"
-        r"\b(?:issued|issues|served|received|sent)\s+(?:\w+\s+){0,2}?subpoenas?\b",
+        r"(?<!be\s)\bsubpoenaed\b|\bsubpoenas?\s+(?:for|seeking|demanding)\b|\b(?:issued|issues|"
+        r"served|received|sent)\s+(?:\w+\s+){0,2}?subpoenas?\b",
         anchors=("subpoena",),
+    ),
+    _cue(
+        "under_review",
+        r"\b(?:until|by|before|no\s+later\s+than)\s+[^;]{0,30}?\bto\s+(?:show|prove|demonstrate|"
+        r"certify|document|(?:provide|submit|send)\s+(?:\w+\s+){0,2}?(?:evidence|proof|documentation))",
+        anchors=(
+            "to show",
+            "to prove",
+            "to demonstrate",
+            "to certify",
+            "to document",
+            "evidence",
+            "proof",
+            "documentation",
+        ),
+        name=ANSWER_RULE,
     ),
     _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=("under",)),
     # -- non_compliant: laws that violate, conflict with, are preempted by federal law -----
@@ -188,8 +214,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "non_compliant",
-        r"\b(?:(?:are|is|be|were|was|as)\s+|declare\w*\s+(?:\w+\s+){0,4}?)"
-        r"(?:therefore\s+|thus\s+|also\s+|clearly\s+)?pre-?empted\b",
+        r"\b(?:(?:are|is|be|were|was|as)\s+|declare\w*\s+(?:\w+\s+){0,4}?)(?:therefore\s+|thus\s+|"
+        r"also\s+|clearly\s+)?pre-?empted\b",
         anchors=("empted",),
     ),
     _cue(
@@ -205,8 +231,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "non_compliant",
-        r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|"
-        r"prevent|shield|imped|harbor|refus|limit|prohibit|discriminat)\w*",
+        r"\b(?:illegally|unlawfully)\s+(?:\w+\s+)?(?:obstruct|restrict|interfer|block|bar|prevent|"
+        r"shield|imped|harbor|refus|limit|prohibit|discriminat)\w*",
         anchors=("illegally", "unlawfully"),
     ),
     # -- warned: a last chance, a warning of consequences, a deadline that carries one -----
@@ -217,10 +243,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "warned",
-        r"\bwarn\w*\b[^;]{0,100}?\b(?:would|will|could|might|may)\s+(?"
-        r":\w+\s+){0,2}?(?:sue|be\s+sued|"
-        r"face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|prosecute|be\s+"
-        r"prosecuted|be\s+barred)\b",
+        r"\bwarn\w*\b[^;]{0,100}?\b(?:would|will|could|might|may)\s+(?:\w+\s+){0,2}?(?:sue|"
+        r"be\s+sued|face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|"
+        r"prosecute|be\s+prosecuted|be\s+barred)\b",
         anchors=("warn",),
     ),
     _cue(
@@ -234,15 +259,20 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\bthreat\w*\s+to\s+(?:sue|cut|withhold|pull|strip|subpoena|deny|take\s+legal)",
         anchors=("threat",),
     ),
+    _cue(
+        "warned",
+        r"\b(?:would|will|plans?\s+to|intends?\s+to)\s+(?:\w+\s+)?(?:withhold|cut\s+off|terminate|"
+        r"suspend|deny|strip|pull|claw\s+back)\b(?=[^;]{0,80}?\b(?:grants?|fund\w*|money|awards?)\b)",
+        anchors=("withhold", "cut off", "terminate", "suspend", "deny", "strip", "pull", "claw"),
+    ),
     _cue("warned", r"\b(?:would|will)\s+sue\b[^;]{0,60}?\b(?:if|unless)\b", anchors=("sue",)),
     # -- funding_cut: grants withheld, denied, suspended, terminated -----------------------
     _cue(
         "funding_cut",
         r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
-        r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|fr"
-        r"oze|frozen|freez\w+|pull(?:s|ed|ing)|"
-        r"strip(?:s|ped|ping)|cancel\w*)\b"
-        r"(?=[^;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|payments?)\b|[^;]{0,3}\$)",
+        r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|"
+        r"pull(?:s|ed|ing)|strip(?:s|ped|ping)|cancel\w*)\b(?=[^;]{0,80}?\b(?:grants?|fund\w*|"
+        r"money|awards?|dollars|payments?)\b|[^;]{0,3}\$)",
         anchors=(
             "withh",
             "held back",
@@ -257,7 +287,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
             "froze",
             "frozen",
             "freez",
-            "pulled",
+            "pull",
+            "strip",
+            "cancel",
         ),
     ),
     _cue(
@@ -292,8 +324,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "listed",
-        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+"
-        r"(?:city|jurisdiction|state|county)\b",
+        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+(?:city|"
+        r"jurisdiction|state|county)\b",
         anchors=("sanctuary",),
     ),
     _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b", anchors=("among",)),
@@ -306,9 +338,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "contests",
         r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
-        r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abi"
-        r"des\s+by|abide\s+by)\b[^;]{0,30}?"
-        r"\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
+        r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|"
+        r"abide\s+by)\b[^;]{0,30}?\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
         + r"(?:"
         + LAW
         + r"|the\s+law|federal,\s+state\s+and\s+local"
@@ -327,8 +358,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "contests",
         r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
-        r"simply\s+mistaken|baseless|meritless|without\s+merit|politic"
-        r"al\s+stunt|political\s+theater)\b",
+        r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|"
+        r"political\s+theater)\b",
         binding="contests",
         negatable=False,
         anchors=("mistake", "error", "wrongly", "erroneous", "baseless", "merit", "political"),
@@ -345,15 +376,21 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "contests",
         r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
-        r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?"
-        r":our|its|their|course|policy))"
-        r"|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|\bnot\s+backing\s+down\b"
-        r"|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|\bref"
-        r"us(?:e|es|ed|ing)\s+to\s+(?:change|comply|"
-        r"cooperate|alter|end|abandon|drop|accept|back\s+down|rescind)",
+        r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|"
+        r"policy)|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
+        r"\bnot\s+backing\s+down\b|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|"
+        r"\brefus(?:e|es|ed|ing)\s+to\s+(?:change|comply|cooperate|alter|end|abandon|drop|accept|"
+        r"back\s+down|rescind)",
         binding="contests",
         negatable=False,
         anchors=("not", "won", "refus"),
+    ),
+    _cue(
+        "contests",
+        r"\b(?:consistent|in\s+line|in\s+keeping)\s+with\s+(?:federal|the|all)\s+"
+        r"(?:immigration\s+)?laws?\b",
+        binding="stance",
+        anchors=("consistent", "in line", "in keeping"),
     ),
     _cue(
         "contests",
@@ -363,9 +400,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "contests",
-        r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|continue\s+to\s+)?"
-        r"defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|city's\s+|county's\s+)?"
-        r"(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b",
+        r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|"
+        r"continue\s+to\s+)?defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|"
+        r"city's\s+|county's\s+)?(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b",
         binding="contests",
         anchors=("defend",),
     ),
@@ -385,11 +422,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "contests",
         r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
-        r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanct"
-        r"uary\s+polic|\bhas\s+no\s+sanctuary\s+"
-        r"polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|\bsho"
-        r"uld\s+not\s+be\s+(?:there|on\s+"
-        r"(?:the|this|that|any)\s+list)",
+        r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanctuary\s+polic|"
+        r"\bhas\s+no\s+sanctuary\s+polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|"
+        r"\bshould\s+not\s+be\s+(?:there|on\s+(?:the|this|that|any)\s+list)",
         binding="dispute",
         negatable=False,
         anchors=(
@@ -407,11 +442,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
 
 # Lawsuits: the federal government sued the places named after these words.
 SUED_TRIGGER = re.compile(
-    r"\b(?:sued|sues|suing|sue)\b"
-    r"|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|litigatio"
-    r"n)\b[^;]{0,100}?\b(?:against|over)\b"
-    r"|\b(?:against|over)\b(?=\s)"
-    r"|\bnames?\s+as\s+defendants\b",
+    r"\b(?:sued|sues|suing|sue)\b|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|"
+    r"litigation)\b[^;]{0,100}?\b(?:against|over)\b|\b(?:against|over)\b(?=\s)|"
+    r"\bnames?\s+as\s+defendants\b",
     FLAGS,
 )
 LAWSUIT_WORD = re.compile(r"\b(?:su(?:ed|es|ing|e)|lawsuits?|suit|complaint|litigation)\b", FLAGS)
@@ -422,29 +455,27 @@ SUED_BLOCKED = re.compile(
 )
 # A deadline, and what makes it a warning: a stated consequence or a demanded change.
 DEADLINE = re.compile(
-    r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|"
-    r"Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
-    r"Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of)|\bdeadline\b",
+    r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|"
+    r"Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of)|\bdeadline\b|"
+    r"\bwithin\s+(?:\d+|\w+)\s+(?:days|weeks)\b|\b(?:\d+|\w+)\s+days\s+to\b",
     FLAGS,
 )
 CONSEQUENCE = re.compile(
-    r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+"
-    r"(?:cost|affect|lose|jeopardi[sz]e|"
-    r"result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|lose\s+("
-    r"?:\w+\s+)?(?:funding|grants?|money)|"
-    r"be\s+barred|legal\s+action|sue\b|lawsuit|consequences?|cut\s+off|withh[oe]ld)",
+    r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+(?:cost|affect|lose|"
+    r"jeopardi[sz]e|result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|"
+    r"lose\s+(?:\w+\s+)?(?:funding|grants?|money)|be\s+barred|legal\s+action|sue\b|lawsuit|"
+    r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk))",
     FLAGS,
 )
 POLICY_CHANGE = re.compile(
-    r"\b(?:plan\s+for|change|changing|end|drop|rescind|repeal|revi"
-    r"se|bring\s+(?:\w+\s+)?(?:policies|laws)"
-    r"\s+into)\b",
+    r"\b(?:plan\s+for|change|changes|changing|end|drop|rescind|repeal|revise|"
+    r"bring\s+(?:\w+\s+)?(?:policies|laws)\s+into|come\s+into\s+compliance|compliance\s+plan)\b",
     FLAGS,
 )
 # Words before a match (in its clause) that cancel it, or make it a question or hypothesis.
 NEGATION = re.compile(
-    r"\b(?:not|no|never|neither|nor|without|cannot|can't|didn't|doesn't|don't|isn't|wasn't|"
-    r"aren't|weren't|hasn't|haven't|whether|if)\b[^.;]{0,50}$",
+    r"\b(?:not|no|never|neither|nor|without|cannot|can't|didn't|doesn't|don't|isn't|wasn't|aren't|"
+    r"weren't|hasn't|haven't|whether|if)\b[^.;]{0,50}$",
     FLAGS,
 )
 # A negation does not reach past these: "will not back down after the department threatened".
@@ -465,8 +496,8 @@ def negated(before: str) -> bool:
 
 NEGATION_EXCUSED = re.compile(r"\b(?:keep|continue\s+to|continues\s+to)\s+\w+$", FLAGS)
 FUTURE_OR_THREAT = re.compile(
-    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*"
-    r"|try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
+    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*|"
+    r"try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
     FLAGS,
 )
 # The Inspector General's report flags; it is not the Department's finding.
@@ -474,43 +505,40 @@ INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
 # Who acts in a clause.
 FEDERAL_ACTOR = re.compile(
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|"
-    r"(?<!state\s)(?<!state's\s)attorney\s+general|"
-    r"sessions|bondi|barr|trump\s+administration|the\s+administrat"
-    r"ion|administration's|homeland\s+security|"
-    r"dhs|ice|united\s+states|federal\s+government|feds|federal\s+officials?|white\s+house|"
-    r"justice\s+officials?|letters?|complaint)\b",
+    r"(?<!state\s)(?<!state's\s)attorney\s+general|sessions|bondi|barr|trump\s+administration|"
+    r"the\s+administration|administration's|homeland\s+security|dhs|ice|united\s+states|"
+    r"federal\s+government|feds|federal\s+officials?|white\s+house|justice\s+officials?|letters?|"
+    r"complaint)\b",
     FLAGS,
 )
 # ... only as the one who acts: followed by what it did ("the judge ruled", "Gov. X said").
 NON_FEDERAL_ACTOR = re.compile(
-    r"(?:\bgov\.|\b(?:judge|court|justices|state\s+attorney\s+general|state's\s+attorney\s+general|"
-    r"governor|mayor|council|aclu|association|advocates?|group|coalition|county\s+executive|"
-    r"city\s+solicitor|city\s+attorney|sheriff|landry)\b)(?=[^.;]{"
-    r"0,60}?\b(?:said|says|warned|warns|ruled|"
-    r"rules|found|finds|held|holds|blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|"
-    r"threatened|wrote|argued|called|maintained|insisted|granted|declined|struck|enjoined|"
-    r"has\s+(?:said|maintained|argued))\b)",
+    r"(?:\bgov\.|\b(?:judge|court|justices|state\s+attorney\s+general|"
+    r"state's\s+attorney\s+general|governor|mayor|council|aclu|association|advocates?|group|"
+    r"coalition|county\s+executive|city\s+solicitor|city\s+attorney|sheriff|"
+    r"landry)\b)(?=[^.;]{0,60}?\b(?:said|says|warned|warns|ruled|rules|found|finds|held|holds|"
+    r"blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|threatened|wrote|argued|"
+    r"called|maintained|insisted|granted|declined|struck|enjoined|has\s+(?:said|maintained|"
+    r"argued))\b)",
     FLAGS,
 )
 # Phrases before a compliance claim that make it the content of a demand, not a claim.
 # The federal government as the one speaking or finding ("the department said", "according
 # to the DOJ"), not as an object ("the department's findings").
 FEDERAL_VOICE = re.compile(
-    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s"
-    r"+department|federal\s+government|"
-    r"the\s+administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general|united\s+states|"
-    r"the\s+complaint)\b(?!'s)[^;]{0,40}?\b(?:said|says|found|finds|determined|concluded|wrote|"
-    r"announced|stated|told|notified|commended|informed|cleared|contends?|alleges?|argues?|"
-    r"claims?|asserts?|accused|accuses)\b"
-    r"|\b(?:said|according\s+to)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:justice\s+department|department|doj|"
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|"
+    r"federal\s+government|the\s+administration|homeland\s+security|dhs|"
+    r"(?<!state\s)attorney\s+general|united\s+states|the\s+complaint)\b(?!'s)[^;]{0,40}?\b(?:said|"
+    r"says|found|finds|determined|concluded|wrote|announced|stated|told|notified|commended|"
+    r"informed|cleared|contends?|alleges?|argues?|claims?|asserts?|accused|accuses)\b|\b(?:said|"
+    r"according\s+to)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:justice\s+department|department|doj|"
     r"attorney\s+general)\b",
     FLAGS,
 )
 CLAIM_DEMANDED = re.compile(
-    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certifica"
-    r"tion|document|whether|to\s+ensure|"
-    r"agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|urg\w+)\b"
-    r"[^.;]{0,40}$",
+    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|"
+    r"to\s+ensure|agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|"
+    r"urg\w+)\b[^.;]{0,40}$",
     FLAGS,
 )
 
@@ -519,8 +547,8 @@ MONTHS = {
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 DATE_RE = re.compile(
-    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-    r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
+    r"Dec)[a-z]*\.?(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
 )
 DATE_EXCLUDED_BEFORE = re.compile(
     r"\b(?:until|by|before|no\s+later\s+than|deadline\s+of)\s*$", FLAGS

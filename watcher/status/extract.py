@@ -230,6 +230,12 @@ class Extractor:
         list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
         self._read(reading, blocks, scanned, list_page)
         self._bind_pending(reading)
+        for jid, status in list(reading.findings):
+            # Time to answer a preliminary finding is a warning, not a new review.
+            finding = reading.findings[(jid, status)]
+            if status == "under_review" and rules.ANSWER_RULE in finding.note:
+                if (jid, "non_compliant") in reading.findings:
+                    del reading.findings[(jid, status)]
         return sorted(reading.findings.values(), key=lambda f: (f.position, f.jurisdiction))
 
     def _scan_blocks(
@@ -378,11 +384,10 @@ class Extractor:
     ) -> list[list[Hit]]:
         text = block.text
         places = self._resolve(reading, mentions, "")
-        results = []
+        results: list[list[Hit]] = []
         for sentence_start, sentence in _sentences(text):
             if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
                 continue
-            sentence_hits_before = len(results)
             for clause_start, clause_text in _clauses(sentence):
                 start = sentence_start + clause_start
                 end = start + len(clause_text)
@@ -397,7 +402,6 @@ class Extractor:
                 if hits:
                     self._bind(reading, clause, hits)
                 results.append(hits)
-            del sentence_hits_before
         return results
 
     def _resolve(
@@ -507,9 +511,7 @@ class Extractor:
             else:
                 targets = [jid for _, jid in clause.places]
             if not targets and not clause.places and not clause.is_item:
-                targets = self._unnamed_targets(reading, clause, hit)
-                if targets is None:
-                    continue
+                targets = self._unnamed_targets(reading, clause, hit) or []
             for jid in targets:
                 self._add(reading, jid, status, evidence, clause.block, when, hit.note)
             if status in TARGET_STATUSES:
@@ -555,11 +557,9 @@ class Extractor:
                 return []
         named = [jid for _, jid in clause.places]
         if named:
-            return (
-                named[:1]
-                if len(set(named)) > 1 and _speaker_in(reading, named) is None
-                else ([_speaker_in(reading, named)] if _speaker_in(reading, named) else named[:1])
-            )
+            # The one who speaks: the page's speaker if named, else the first place named
+            # ("Philadelphia Mayor Jim Kenney has said his city follows federal law").
+            return [reading.speaker] if reading.speaker in named else named[:1]
         singular = SINGULAR_REF.search(clause.text)
         if singular:
             kind = (singular.group("a") or singular.group("b")).lower()
@@ -669,8 +669,11 @@ class Extractor:
         note: str,
     ) -> None:
         key = (jid, status)
-        if key in reading.findings:
-            return
+        kept = reading.findings.get(key)
+        if kept is not None and not (
+            rules.ANSWER_RULE in kept.note and rules.ANSWER_RULE not in note
+        ):
+            return  # the first evidence stays, unless it was only the weaker rule
         if status in FEDERAL_STATUSES or status == "contests":
             reading.findings[key] = Finding(jid, status, evidence, position, when, note)
 
@@ -696,12 +699,9 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     sentences = []
     start = 0
     for match in SENTENCE_BREAK.finditer(text):
-        word = re.search(r"([\w.]+)[.!?][\"”’)]*$", text[start : match.start() + 1] + "")
-        head = text[: match.start()].rstrip('"”’)')
-        last = re.search(r"([A-Za-z.]+)\.$", head)
+        last = re.search(r"([A-Za-z.]+)\.$", text[: match.start()].rstrip('"”’)'))
         if last and (last.group(1).lower() in ABBREVIATIONS or len(last.group(1)) == 1):
             continue
-        del word
         sentences.append((start, text[start : match.start()]))
         start = match.end()
     sentences.append((start, text[start:]))
@@ -743,10 +743,11 @@ def _shift(mention: RawMention, delta: int) -> RawMention:
 
 
 def _is_title_case(block: Block) -> bool:
-    if not block.is_heading:
-        return False
+    """A headline written in Title Case, where capitals do not mark names."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’]*", block.text) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    if len(words) < (2 if block.is_heading else 4) or len(block.text) > 200:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _category_kind(word: str) -> str:
@@ -781,10 +782,6 @@ def _only_generic(text: str) -> bool:
         text,
         re.IGNORECASE,
     )
-
-
-def _speaker_in(reading: PageReading, named: list[str]) -> str | None:
-    return reading.speaker if reading.speaker in named else None
 
 
 def _is_federal_page(page: Page) -> bool:

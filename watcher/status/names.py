@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from watcher.models import Jurisdiction
 from watcher.status.gazetteer import AP_ABBREVIATIONS, Gazetteer
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ COMMON_WORD_CITIES = frozenset(
 )  # fmt: skip
 # Words after a place name that make the phrase its official, office or agency.
 OFFICIAL_WORDS = frozenset(
-    """mayor mayors police sheriff sheriffs council councils board city county government
+    """mayor mayors police sheriff sheriffs council councils board city county government gov
     officials official executive commissioner commissioners superintendent attorney
     department metro metropolitan corrections jail administration manager clerk solicitor
     office state legislature governor lawmakers leaders authorities law""".split()
@@ -368,7 +369,6 @@ class NameFinder:
             mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
         if mention.passing == "" and before is not None and before.norm in {"where"}:
             mention.passing = "locative"
-        del text  # the mention is described by its tokens alone
         return mention
 
     def _state_after(self, tokens: list[Token], start: int) -> tuple[str | None, int]:
@@ -393,7 +393,7 @@ class NameFinder:
                 return True
         return False
 
-    def _dominant_city(self, places: list) -> object | None:
+    def _dominant_city(self, places: list[Jurisdiction]) -> Jurisdiction | None:
         """A city far larger than every namesake ("Louisville" is Kentucky's), if there is one."""
         ranked = sorted(places, key=lambda j: -self.gazetteer.population(j.id))
         top = self.gazetteer.population(ranked[0].id)
