@@ -326,3 +326,65 @@ def test_plain_text_page(extractor):
 def test_empty_page_object(extractor):
     """A Page with no blocks gives nothing."""
     assert [] == extractor.extract(Page(url="", title="", blocks=()))
+
+
+# -- pages of other shapes ------------------------------------------------------------------------
+
+
+def test_time_to_show_compliance_is_a_review_unless_a_finding_came_first(extractor):
+    """ "until <date> to show it complies" is under_review, but only warned after a finding."""
+    review = (
+        "<p>The Justice Department said Eugene, Ore., has until Jan. 15 to show it complies "
+        "with the law or lose its grants.</p>"
+    )
+    after_finding = (
+        "<p>The Justice Department said Eugene, Ore., may be violating 8 U.S.C. 1373.</p><p>"
+        "The department said Eugene, Ore., has until Jan. 15 to show it complies with the law "
+        "or lose its grants.</p>"
+    )
+    assert {("eugene-or", "under_review"), ("eugene-or", "warned")} == found(extractor, review)
+    assert {("eugene-or", "non_compliant"), ("eugene-or", "warned")} == found(
+        extractor, after_finding
+    )
+
+
+def test_county_statement_reports_the_finding_and_disputes_it(extractor):
+    """A county's own page: "our policies" is the county; its rebuttal is contests."""
+    page = parse_html(
+        "<html><head><title>Statement on DOJ Letter | Montgomery County, MD</title></head><body>"
+        "<main><p>“The Department of Justice's letter claiming our policies violate 8 U.S.C. "
+        "1373 is wrong, and we will not change our policies,” the County Executive said.</p>"
+        "</main></body></html>",
+        "https://www.montgomerycountymd.gov/news",
+    )
+    assert {("montgomery-county-md", "non_compliant"), ("montgomery-county-md", "contests")} == {
+        (f.jurisdiction, f.status) for f in extractor.extract(page)
+    }
+
+
+def test_wire_story_with_officials_named_by_title(extractor):
+    """A wire story: the suit's targets, the state's and city's answers, a team in passing."""
+    html = (
+        "<h1>Feds sue Colorado and Denver over immigrant protections</h1><p>DENVER (AP) — The "
+        "U.S. Justice Department sued Colorado and Denver on Friday, saying state and city laws "
+        "limiting cooperation with immigration agents are illegal.</p><p>Gov. Jared Polis's "
+        "office said the lawsuit was baseless. Denver Mayor Mike Johnston said the city would "
+        "fight the suit in court.</p><p>The Broncos open training camp next week in "
+        "Englewood.</p>"
+    )
+    assert {
+        ("co", "sued"), ("co", "non_compliant"), ("co", "contests"),
+        ("denver-co", "sued"), ("denver-co", "non_compliant"), ("denver-co", "contests"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_list_in_a_table(extractor):
+    """Table cells under an introduction that designates sanctuary jurisdictions are listed."""
+    html = (
+        "<p>The following jurisdictions are identified as sanctuary jurisdictions:</p><table>"
+        "<tr><th>Jurisdiction</th><th>State</th></tr><tr><td>Cook County, Illinois</td>"
+        "<td>IL</td></tr><tr><td>City of Austin, Texas</td><td>TX</td></tr></table>"
+    )
+    assert {("cook-county-il", "listed"), ("austin-tx", "listed")} == found(
+        extractor, html, "https://www.dhs.gov/list"
+    )

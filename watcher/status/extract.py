@@ -108,6 +108,11 @@ SINGULAR_REF = re.compile(
     r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State)(?!\s+of))\b"
 )
 FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I)\b")
+OFFICIAL_TITLES = (
+    (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
+    (re.compile(r"\b(?:Mayor|mayor's\s+office|City\s+Hall)\b"), "city"),
+    (re.compile(r"\b(?:County\s+Executive|Sheriff)\b"), "county"),
+)
 POLICY_REF = re.compile(
     r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+)?(?:polic(?:y|ies)|"
     r"provisions?|laws?|ordinances?|rules?|directives?|measures?)\b",
@@ -197,6 +202,11 @@ class Extractor:
         self.cues: tuple[Cue, ...] = rules.DEFAULT_CUES + tuple(
             compile_extra_cues(list(extra_cues))
         )
+        # One scan finds which cue anchors a clause holds; an anchor found also holds every
+        # anchor it contains ("compliant" holds "complian").
+        anchors = sorted({a for cue in self.cues for a in cue.anchors}, key=len, reverse=True)
+        self.anchor_scan = re.compile("(?=(" + "|".join(re.escape(a) for a in anchors) + "))")
+        self.anchor_closure = {a: {b for b in anchors if b in a} for a in anchors}
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -427,8 +437,11 @@ class Extractor:
         hits: list[Hit] = []
         masks: list[tuple[int, int, str]] = []
         lowered = clause.lower()
+        present: set[str] = set()
+        for match in self.anchor_scan.finditer(lowered):
+            present |= self.anchor_closure[match.group(1)]
         for cue in self.cues:
-            if not cue.may_match(lowered):
+            if cue.anchors and present.isdisjoint(cue.anchors):
                 continue
             for match in cue.pattern.finditer(clause):
                 before = clause[: match.start()]
@@ -571,6 +584,11 @@ class Extractor:
             block_places = self._block_places(reading, clause.block)
             if len(block_places) == 1:
                 return block_places
+        # An official named by title only: "Gov. Polis's office said ...", "the mayor said ...".
+        for pattern, kind in OFFICIAL_TITLES:
+            if pattern.search(clause.text):
+                jid = self._anaphora(reading, kind)
+                return [jid] if jid else []
         return []
 
     def _block_places(self, reading: PageReading, position: int) -> list[str]:
@@ -626,6 +644,13 @@ class Extractor:
             return [jid] if jid else None
         if POLICY_REF.search(text) and reading.last_targets:
             return list(reading.last_targets)
+        own = (
+            r"\b(?:against|sued|sues|suing)\s+(?:us|our)\b"
+            if hit.binding == "object"
+            else r"\b(?:our|us)\b"
+        )
+        if reading.speaker and re.search(own, text):
+            return [reading.speaker]  # a statement's own voice: "claiming our policies violate"
         return None
 
     def _note_membership(self, reading: PageReading, clause: Clause) -> None:
