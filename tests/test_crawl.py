@@ -29,7 +29,7 @@ def crawl(config: Path, *args: str) -> Result:
 
 
 def summary(result: Result) -> dict[str, int]:
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def sources_for(site: LocalSite, *paths: str, extra: str = "") -> str:
@@ -79,12 +79,12 @@ def test_diff_shows_exactly_the_change(site: LocalSite, tmp_path: Path) -> None:
     runner = CliRunner()
     diff = runner.invoke(main, ["--config", str(config), "diff", "page0", "--json"])
     assert 0 == diff.exit_code, diff.output
-    data = json.loads(diff.output)
+    data = json.loads(diff.stdout)
     assert (["The new sentence."], ["The old sentence."]) == (data["added"], data["removed"])
     text = runner.invoke(main, ["--config", str(config), "diff", "page0"]).output
     assert "-The old sentence.\n+The new sentence." in text
     history = runner.invoke(main, ["--config", str(config), "history", "page0", "--json"])
-    assert 2 == len(json.loads(history.output)["snapshots"])
+    assert 2 == len(json.loads(history.stdout)["snapshots"])
 
 
 def test_noise_filtered_by_ignore_makes_no_snapshot(site: LocalSite, tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ class Justice:
     def crawl(self) -> dict[str, int]:
         result = self.cli("crawl", "--json")
         assert result.exit_code in (0, 1), result.output
-        return json.loads(result.output)
+        return json.loads(result.stdout)
 
     def alerts(self) -> list[tuple[str, str, str]]:
         found = sorted(

@@ -28,8 +28,9 @@ EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[
 class Context:
     """What every command shares: where the configuration is, loaded once when asked for."""
 
-    def __init__(self, config_path: Path):
+    def __init__(self, config_path: Path, log_level: str | None = None):
         self.config_path = config_path
+        self.log_level = log_level  # as given on the command line; None when not given
         self._config: Config | None = None
 
     def config(self, *, require_smtp_password: bool = False) -> Config:
@@ -70,17 +71,17 @@ def _default_config_path() -> str:
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-    default="WARNING",
-    help="How much to log on stderr.",
+    default=None,
+    help="How much to log on stderr (default: WARNING; INFO for `run`).",
 )
 @click.version_option(__version__, prog_name="watcher")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, log_level: str) -> None:
+def main(ctx: click.Context, config_path: Path, log_level: str | None) -> None:
     """Watch DOJ and city pages for sanctuary-jurisdiction status changes; email subscribers."""
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    ctx.obj = Context(config_path)
+    from watcher.logs import setup_logging
+
+    setup_logging((log_level or "WARNING").upper())
+    ctx.obj = Context(config_path, log_level)
 
 
 @main.command()
@@ -166,7 +167,8 @@ def run(context: Context, run_log_level: str | None) -> None:
     from watcher.daemon import run_daemon
 
     context.config(require_smtp_password=True)  # refuse a bad configuration before starting
-    sys.exit(run_daemon(context.config_path, log_level=(run_log_level or "INFO").upper()))
+    level = run_log_level or context.log_level or "INFO"
+    sys.exit(run_daemon(context.config_path, log_level=level.upper()))
 
 
 @main.command()
@@ -605,6 +607,37 @@ def reextract(context: Context, source_ids: tuple[str, ...], alert: bool) -> Non
             sent = send_pending(store, config)
             click.echo(f"{result.alerts_queued} alerts queued, {sent.sent} sent.")
             sys.exit(1 if sent.trouble else 0)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.html, changes.atom and statuses.json into.",
+)
+@pass_context
+def report(context: Context, out_dir: Path) -> None:
+    """Write a static status board: index.html, changes.atom, statuses.json."""
+    from watcher.report import write_report
+
+    config = context.config()
+    with context.store() as store:
+        written = write_report(store, out_dir, public_url=config.settings.public_url)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command()
+@click.option(
+    "--keep", type=click.Path(file_okay=False, path_type=Path), help="Keep the demo's files here."
+)
+def demo(keep: Path | None) -> None:
+    """Play a built-in timeline on simulated local sites and print the alert emails."""
+    from watcher.demo import run_demo
+
+    sys.exit(run_demo(sys.stdout, folder=keep))
 
 
 @main.command()

@@ -310,7 +310,9 @@ class Crawler:
         last_snapshot_id: int | None = None
         with self.store.transaction() as conn:
             snapshots.ensure_source(conn, source.id, source.url, source.kind)
-            for document in documents:
+            # A listing's own page last: when it and a release say the same thing, the
+            # release's sentence is the better evidence, and the first one found is kept.
+            for document in documents[1:] + documents[:1]:
                 fetch = document.result
                 snapshots.record_fetch(
                     conn, source.id, document.url, at, fetch.outcome, fetch.status,

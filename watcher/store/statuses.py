@@ -97,7 +97,8 @@ def current_statuses(store: Store) -> list[sqlite3.Row]:
         """
         SELECT js.jurisdiction, js.federal_status, js.stance, js.updated_at,
                f.evidence, f.event_date, f.url,
-               sf.evidence AS stance_evidence, sf.url AS stance_url
+               sf.evidence AS stance_evidence, sf.url AS stance_url,
+               sf.event_date AS stance_date
         FROM jurisdiction_statuses js
         LEFT JOIN findings f ON f.id = js.federal_finding_id
         LEFT JOIN findings sf ON sf.id = js.stance_finding_id
@@ -111,7 +112,7 @@ def jurisdiction_history(store: Store, jurisdiction: str) -> list[sqlite3.Row]:
     """A jurisdiction's findings in the order they apply, with their documents."""
     return store.query(
         """
-        SELECT f.id, f.status, f.evidence, f.event_date, f.url, s.published, s.title,
+        SELECT f.id, f.snapshot_id, f.status, f.evidence, f.event_date, f.url, s.published, s.title,
                s.taken_at, d.source_id
         FROM findings f JOIN snapshots s ON s.id = f.snapshot_id
         JOIN documents d ON d.id = s.document_id
