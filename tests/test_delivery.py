@@ -331,3 +331,21 @@ def test_state_subscription_covers_its_jurisdictions() -> None:
     only_sued = Subscription(2, "b@example.org", ("chicago-il",), (), ("sued",), None, True)
     assert only_sued.matches("chicago-il", "sued")
     assert not only_sued.matches("chicago-il", "listed")
+
+
+def test_daily_digest_sends_the_days_alerts_in_one_email_once(setup: Setup) -> None:
+    """A daily-digest subscriber gets one email for the day, after the day ends, exactly once."""
+    assert 0 == setup.cli("subscribe", "daily@example.org", "--digest", "daily").exit_code
+    setup.subscribe("now@example.org")
+    setup.baseline_then_change()
+    assert [("now@example.org",)] == [m.rcpt_tos for m in setup.sink.messages]
+    config = load_config(setup.config_path)
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    with setup.store() as store:
+        summary = send_pending(store, config, now=tomorrow)
+        again = send_pending(store, config, now=tomorrow)
+    assert (1, 0) == (summary.sent, again.sent)
+    digest = setup.sink.messages[-1]
+    assert ("daily@example.org",) == digest.rcpt_tos
+    assert digest.message["X-Watcher-Digest"]
+    assert "Boston" in digest.message.get_body(("plain",)).get_content()

@@ -268,3 +268,21 @@ def test_list_page_additions_and_removal_give_exactly_those_changes(
     ] == justice.alerts()
     justice.crawl()
     assert [] == justice.alerts()
+
+
+def test_vanished_release_is_recorded_gone_and_its_findings_stay(servers, tmp_path: Path) -> None:
+    """A known release that answers 404 on its re-check is marked gone; its status stays."""
+    site, sink = servers
+    site.set("/news", index("denver"))
+    site.set("/opa/pr/denver", release("denver"))
+    justice = Justice(tmp_path, site, sink, LISTING + 'recheck_every = "1h"\n')
+    justice.crawl()
+    site.remove("/opa/pr/denver")
+    config = load_config(justice.config_path)
+    with Store(tmp_path / "watcher.db") as store:
+        later = Crawler(config, store, clock=lambda: datetime.now(UTC) + timedelta(hours=2))
+        result = later.crawl()
+        gone = store.query("SELECT gone_at FROM documents WHERE url LIKE '%/opa/pr/denver'")
+    assert 1 == result.total("gone") and 0 == result.total("failed")
+    assert gone[0][0] is not None
+    assert "sued" == justice.status("denver-co")
