@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import statistics
@@ -221,8 +222,9 @@ class Watcher:
 
     name = "watcher"
 
-    def __init__(self, workdir: Path, site: Site, workers: int):
+    def __init__(self, workdir: Path, site: Site, workers: int, command: list[str]):
         self.workdir = workdir
+        self.command = command
         self.database = workdir / "watcher.db"
         self.config_file = workdir / "sources.toml"
         ignore = ", ".join(f"'{pattern}'" for pattern in NOISE_IGNORE_PATTERNS)
@@ -253,8 +255,7 @@ class Watcher:
     def crawl(self) -> Measurement:
         """One crawl of every source; changes from its JSON summary."""
         command = [
-            sys.executable, "-m", "watcher", "--config", str(self.config_file),
-            "crawl", "--no-email", "--json",
+            *self.command, "--config", str(self.config_file), "crawl", "--no-email", "--json"
         ]  # fmt: skip
         wall, cpu, rss, code, out, err = run_measured(command, cwd=REPO_DIR)
         try:
@@ -301,10 +302,14 @@ def nginx_path() -> str | None:
     )
 
 
-def start_server(kind: str, root: Path, workdir: Path) -> tuple[str, subprocess.Popen, int]:
+def start_server(
+    kind: str, root: Path, workdir: Path, latency_ms: float = 0.0
+) -> tuple[str, subprocess.Popen, int]:
     """Serve `root` on 127.0.0.1; (description, process, port)."""
     port = free_port()
-    nginx = nginx_path() if kind in ("auto", "nginx") else None
+    nginx = nginx_path() if kind in ("auto", "nginx") and not latency_ms else None
+    if kind == "nginx" and latency_ms:
+        raise SystemExit("--latency-ms needs the Python server (--server python or auto)")
     if kind == "nginx" and nginx is None:
         raise SystemExit("--server nginx: nginx is not installed (apt-get install -y nginx)")
     if nginx:
@@ -319,10 +324,11 @@ def start_server(kind: str, root: Path, workdir: Path) -> tuple[str, subprocess.
         description = f"{version.removeprefix('nginx version: ')} (1 worker, etag on)"
     else:
         command = [sys.executable, str(BENCH_DIR / "pages.py"), "serve", str(root)]
-        process = subprocess.Popen(
-            [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        command += ["--port", str(port), "--delay-ms", str(latency_ms)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         description = "threaded Python server (bench/pages.py; nginx not used)"
+        if latency_ms:
+            description += f", {latency_ms:g} ms before every answer (simulated latency)"
     wait_for_port(port, process)
     return description, process, port
 
@@ -352,20 +358,24 @@ def run_all(args: argparse.Namespace, workdir: Path) -> int:
     # nginx's workers run as an unprivileged user when it is started as root.
     for folder in (workdir, root, root / "pr"):
         folder.chmod(0o755)
-    server, process, port = start_server(args.server, root, workdir)
+    server, process, port = start_server(args.server, root, workdir, args.latency_ms)
     base_url = f"http://127.0.0.1:{port}"
     site = Site(root, args.pages, base_url, server, process, page_urls(base_url, args.pages))
     notes = [f"server: {server} on 127.0.0.1"]
+    load_before = os.getloadavg()[0]
     try:
         tools: list[Floor | Urlwatch | Watcher] = [Floor(_folder(workdir, "floor"), site)]
         if not args.no_urlwatch:
             notes.append(Urlwatch.install(args.urlwatch_venv))
             tools.append(Urlwatch(_folder(workdir, "urlwatch"), site, args.urlwatch_venv))
-        tools.append(Watcher(_folder(workdir, "watcher"), site, args.watcher_workers))
+        command = shlex.split(args.watcher_command) or [sys.executable, "-m", "watcher"]
+        tools.append(Watcher(_folder(workdir, "watcher"), site, args.watcher_workers, command))
         results = measure(tools, site, args.runs)
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Other work on the machine shows up in wall times (CPU times suffer less): say how much.
+    notes.append(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print_table(args, notes, results, [tool.name for tool in tools])
     failures = [m for runs in results.values() for m, _expected in runs if m.error]
     wrong = [
@@ -416,8 +426,14 @@ def print_table(
     command = " ".join(
         ["bench/crawl_bench.py", f"--pages {args.pages}", f"--runs {args.runs}"]
         + ([f"--server {args.server}"] if args.server != "auto" else [])
+        + ([f"--latency-ms {args.latency_ms:g}"] if args.latency_ms else [])
         + (["--no-urlwatch"] if args.no_urlwatch else [])
         + ([f"--watcher-workers {args.watcher_workers}"] if args.watcher_workers != 8 else [])
+        + (
+            [f"--watcher-command {shlex.quote(args.watcher_command)}"]
+            if args.watcher_command
+            else []
+        )
     )
     lines = [
         f"Crawl benchmark: {args.pages} pages, {args.runs} run(s), medians; {os.cpu_count()} CPUs",
@@ -506,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
         "--server", choices=("auto", "nginx", "python"), default="auto",
         help="nginx when installed (auto), or the threaded Python server",
     )  # fmt: skip
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0,
+        help="make the server wait this long before every answer (Python server only)",
+    )  # fmt: skip
     parser.add_argument("--no-urlwatch", action="store_true", help="skip urlwatch (no install)")
     parser.add_argument(
         "--urlwatch-venv", type=Path, default=BENCH_DIR / ".cache" / f"urlwatch-{URLWATCH_VERSION}",
@@ -514,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--watcher-workers", type=int, default=8, help="[watcher] workers in the config"
     )
+    parser.add_argument(
+        "--watcher-command", default="", metavar="CMD",
+        help="how to start watcher (default: this Python -m watcher), e.g. another checkout's",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temp dir, say where")
     args = parser.parse_args(argv)
     if args.pages < 10 or args.runs < 1:

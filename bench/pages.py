@@ -17,9 +17,11 @@ Only files whose bytes change are rewritten, and each file's mtime is derived fr
 content version, so a static server's ETag and Last-Modified stay put for unchanged pages
 (as a CMS's would) and move for changed ones, however fast the benchmark runs.
 
-`python bench/pages.py serve ROOT --port P` serves a folder with a threaded Python server
-that answers conditional GETs (ETag / If-None-Match, Last-Modified / If-Modified-Since)
-the way nginx does by default: 304 only when every validator sent matches exactly.
+`python bench/pages.py serve ROOT --port P [--delay-ms D]` serves a folder with a threaded
+Python server that answers conditional GETs (ETag / If-None-Match, Last-Modified /
+If-Modified-Since) the way nginx does by default: 304 only when every validator sent
+matches exactly. With --delay-ms it waits before every answer, a stand-in for the latency
+of a real site.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ import http.server
 import logging
 import os
 import random
+import socket
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -267,9 +271,18 @@ class ConditionalHandler(http.server.SimpleHTTPRequestHandler):
     """Static files over HTTP/1.1 keep-alive, with nginx's rules for conditional GETs."""
 
     protocol_version = "HTTP/1.1"
+    delay = 0.0  # seconds before each answer: a stand-in for network latency
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle's algorithm and the
+        # client's delayed ACK hold every body back ~40 ms on a keep-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def send_head(self):  # noqa: ANN201 -- the base class's signature
         """Answer 304 when the validators sent match the file exactly, as nginx does."""
+        if self.delay:
+            time.sleep(self.delay)
         path = Path(self.translate_path(self.path))
         if path.is_file():
             stat = path.stat()
@@ -289,6 +302,8 @@ class ConditionalHandler(http.server.SimpleHTTPRequestHandler):
             self._etag = etag
         else:
             self._etag = None
+        # The base class would answer 304 to any If-Modified-Since later than the file.
+        del self.headers["If-Modified-Since"]
         return super().send_head()
 
     def end_headers(self) -> None:
@@ -302,11 +317,16 @@ class ConditionalHandler(http.server.SimpleHTTPRequestHandler):
         pass  # thousands of requests; the benchmark reports what matters
 
 
-def serve(root: Path, port: int, host: str = "127.0.0.1") -> None:
+def serve(root: Path, port: int, host: str = "127.0.0.1", delay: float = 0.0) -> None:
     """Serve `root` until killed (the benchmark's fallback when nginx is missing)."""
 
+    class Handler(ConditionalHandler):
+        pass
+
+    Handler.delay = delay
+
     def handler(*args, **kwargs):  # noqa: ANN002, ANN003
-        return ConditionalHandler(*args, directory=str(root), **kwargs)
+        return Handler(*args, directory=str(root), **kwargs)
 
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -327,6 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     server = commands.add_parser("serve", help="serve a folder with conditional GETs")
     server.add_argument("root", type=Path)
     server.add_argument("--port", type=int, default=0)
+    server.add_argument("--delay-ms", type=float, default=0.0, help="wait before each answer")
     args = parser.parse_args(argv)
     if args.command == "write":
         written = write_site(
@@ -334,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.stdout.write(f"{written} pages written\n")
     else:
-        serve(args.root, args.port)
+        serve(args.root, args.port, delay=args.delay_ms / 1000)
 
 
 if __name__ == "__main__":
