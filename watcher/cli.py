@@ -17,7 +17,7 @@ import click
 
 from watcher import __version__
 from watcher.config import Config, ConfigError, describe, load_config
-from watcher.models import STATUSES
+from watcher.models import STATUSES, Page
 from watcher.store import Store
 
 log = logging.getLogger("watcher")
@@ -353,8 +353,9 @@ def _optional_config(context: Context) -> Config | None:
     return context.config()
 
 
-def _read_target(context: Context, target: str):
+def _read_target(context: Context, target: str) -> Page:
     from watcher import content
+    from watcher.fetch import detect_encoding
 
     if target.startswith(("http://", "https://")):
         from watcher.fetch import Fetcher, FetchRequest
@@ -375,9 +376,11 @@ def _read_target(context: Context, target: str):
         raw = path.read_bytes()
     except OSError as error:
         raise click.UsageError(f"cannot read {target}: {error.strerror}") from error
-    if content.looks_like_html(raw):
-        return content.parse_html(raw, path.resolve().as_uri())
-    return content.parse_text(raw.decode("utf-8", errors="replace"), path.resolve().as_uri())
+    # Decoded as a fetched page would be: BOM, <meta charset>, then detection.
+    text = raw.decode(detect_encoding(raw), errors="replace")
+    if content.looks_like_html(text):
+        return content.parse_html(text, path.resolve().as_uri())
+    return content.parse_text(text, path.resolve().as_uri())
 
 
 @main.command(name="eval")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from watcher import content
+from watcher.fetch import detect_encoding
 from watcher.models import STATUSES
 from watcher.status import Extractor
 
@@ -121,7 +122,9 @@ def evaluate_corpus(corpus_dir: Path, extractor: Extractor | None = None) -> Eva
     false_findings: list[Error] = []
     docs = load_labels(corpus_dir)
     for doc in docs:
-        html = (corpus_dir / "docs" / f"{doc['id']}.html").read_bytes()
+        raw = (corpus_dir / "docs" / f"{doc['id']}.html").read_bytes()
+        # Decoded as a crawl would decode it (a page may carry no charset at all).
+        html = raw.decode(detect_encoding(raw), errors="replace")
         page = content.parse_html(html, doc.get("url", ""))
         findings = {(f.jurisdiction, f.status): f for f in extractor.extract(page)}
         expected = {(e["jurisdiction"], e["status"]) for e in doc.get("expect", [])}
