@@ -149,18 +149,29 @@ class Crawler:
         return CrawlSummary(results)
 
     def crawl_source(self, source: Source) -> SourceResult:
-        """Fetch and parse a source's documents, then record them in one transaction."""
-        state = snapshots.load_source_state(self.store, source.id)
-        documents = self._fetch_source(source, state)
+        """Fetch and parse a source's documents, then record them in one transaction.
+
+        Whatever goes wrong stays with this source: it is reported as failed, nothing of it
+        is stored (so the next crawl sees the same change again), and other sources go on.
+        """
+        try:
+            state = snapshots.load_source_state(self.store, source.id)
+            documents = self._fetch_source(source, state)
+        except Exception as error:  # a bug or a page we cannot read must not stop the crawl
+            log.exception("source %s: crawl failed", source.id)
+            return _failed(source, f"internal error: {type(error).__name__}: {error}")
         with self._write_lock:
             try:
                 return self._record(source, state, documents)
             except sqlite3.Error as error:
                 log.error("source %s: not recorded, will retry next crawl: %s", source.id, error)
                 self._record_failure(source, documents, f"database error: {error}")
-                result = SourceResult(source.id, failed=1)
-                result.failures.append((source.url, f"database error: {error}"))
-                return result
+                return _failed(source, f"database error: {error}")
+            except Exception as error:  # rolled back; the next crawl tries again
+                log.exception("source %s: not recorded", source.id)
+                reason = f"internal error: {type(error).__name__}: {error}"
+                self._record_failure(source, documents, reason)
+                return _failed(source, reason)
 
     # -- network and parsing (no database writes) ------------------------------------------
 
@@ -445,6 +456,12 @@ class Crawler:
                     )  # fmt: skip
         except sqlite3.Error as second:
             log.error("source %s: could not record the failure either: %s", source.id, second)
+
+
+def _failed(source: Source, reason: str) -> SourceResult:
+    result = SourceResult(source.id, failed=1)
+    result.failures.append((source.url, reason))
+    return result
 
 
 def _selector_flag(root: FetchedDocument) -> int | None:
