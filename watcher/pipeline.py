@@ -179,9 +179,12 @@ class Crawler:
         known = state.documents.get(source.url)
         root = self._fetch_document(source, source.url, known, is_root=True)
         documents = [root]
-        if source.kind not in ("listing", "feed") or root.page is None:
+        if source.kind not in ("listing", "feed"):
             return documents
-        for url in self._documents_to_follow(source, state, root):
+        # Rechecks do not depend on the listing: it may answer 304 for weeks while a
+        # release it once linked to is edited.
+        new = self._new_links(source, state, root) if root.page is not None else []
+        for url in new + self._due_rechecks(source, state):
             documents.append(
                 self._fetch_document(source, url, state.documents.get(url), is_root=False)
             )
@@ -235,20 +238,14 @@ class Crawler:
             return content.parse_text(text, result.final_url, ignore=ignore)
         return content.parse_html(text, result.final_url, select=select, ignore=ignore)
 
-    def _documents_to_follow(
+    def _new_links(
         self, source: Source, state: snapshots.SourceState, root: FetchedDocument
     ) -> list[str]:
-        """New links of a listing or feed, then known documents due for a re-check."""
-        assert root.page is not None
+        """Links of a listing or feed that lead to documents not seen before."""
         links = self._links(source, root)
         if source.kind == "listing" and not state.baselined:
             links += self._paginated_links(source, root)
-        now = self.clock()
-        recheck = (
-            timedelta(seconds=source.recheck_every) if source.recheck_every else DEFAULT_RECHECK
-        )
         new: list[str] = []
-        due: list[tuple[str, str]] = []
         seen: set[str] = {canonical_url(source.url)}
         for raw in links:
             url = canonical_url(raw)
@@ -257,22 +254,29 @@ class Crawler:
             seen.add(url)
             if not self._may_follow(source, url):
                 log.info("source %s: not following %s (host not allowed)", source.id, url)
-                continue
-            known = state.documents.get(url)
-            if known is None:
+            elif url not in state.documents:
                 new.append(url)
-            elif known.last_checked_at and _older_than(known.last_checked_at, now - recheck):
-                due.append((known.last_checked_at, url))
         if len(new) > MAX_NEW_DOCUMENTS:
             log.warning(
                 "source %s: %d new links, following the first %d this crawl",
                 source.id, len(new), MAX_NEW_DOCUMENTS,
             )  # fmt: skip
-        due.sort()
-        return new[:MAX_NEW_DOCUMENTS] + [url for _checked, url in due[:MAX_RECHECKS]]
+        return new[:MAX_NEW_DOCUMENTS]
+
+    def _due_rechecks(self, source: Source, state: snapshots.SourceState) -> list[str]:
+        """Known documents not checked for `recheck_every` (default a day), oldest first."""
+        every = timedelta(seconds=source.recheck_every) if source.recheck_every else DEFAULT_RECHECK
+        limit = self.clock() - every
+        due = sorted(
+            (document.last_checked_at, document.url)
+            for document in state.documents.values()
+            if not document.is_root
+            and document.last_checked_at
+            and _older_than(document.last_checked_at, limit)
+        )
+        return [url for _checked, url in due[:MAX_RECHECKS]]
 
     def _links(self, source: Source, root: FetchedDocument) -> list[str]:
-        assert root.page is not None
         if source.follow and source.kind == "listing":
             return [
                 link.url
@@ -280,7 +284,7 @@ class Crawler:
                     root.html or b"", root.result.final_url, source.follow
                 )
             ]
-        return [link.url for link in root.page.links]
+        return [link.url for link in root.page.links] if root.page else []
 
     def _paginated_links(self, source: Source, root: FetchedDocument) -> list[str]:
         """On a listing's first crawl, the links of its next pages (a backfill)."""
