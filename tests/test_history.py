@@ -52,3 +52,22 @@ def test_stance_is_kept_apart() -> None:
     state = replay(events(("2025-01-01", 1, "listed"), ("2025-01-02", 2, "contests")))
     assert ("listed", "contests") == (state.federal, state.stance)
     assert (None, None) == (replay([]).federal, replay([]).stance)
+
+
+def test_jurisdiction_missing_from_new_list_version_is_cleared() -> None:
+    """A name on the previous list version and absent from the new one becomes compliant."""
+    from watcher.history import removed_from_list
+    from watcher.models import Finding
+
+    previous = [
+        {"jurisdiction": "nv", "status": "listed", "evidence": "Nevada"},
+        {"jurisdiction": "or", "status": "listed", "evidence": "Oregon"},
+        {"jurisdiction": "md", "status": "listed", "evidence": "Maryland"},
+    ]
+    current = [
+        Finding("or", "listed", "Oregon", 3),
+        Finding("md", "compliant", "Maryland - removed", 9),
+    ]
+    removed = removed_from_list(previous, current)
+    assert [("nv", "compliant")] == [(f.jurisdiction, f.status) for f in removed]
+    assert "Nevada" in removed[0].evidence

@@ -8,11 +8,11 @@ whatever stands. The stance is `contests` once any finding says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from watcher.models import FEDERAL_STATUSES, SEVERITY
+from watcher.models import FEDERAL_STATUSES, SEVERITY, Finding
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,29 @@ def replay(events: Iterable[StatusEvent]) -> CurrentStatus:
         if contests and stance is None:
             stance, stance_finding = "contests", contests[0].finding_id
     return CurrentStatus(federal, federal_finding, stance, stance_finding)
+
+
+def removed_from_list(previous: Iterable[Mapping], current: list[Finding]) -> list[Finding]:
+    """`compliant` for each jurisdiction on the previous list version and not on this one.
+
+    `previous` holds the earlier version's findings (jurisdiction, status, evidence): a list
+    page that stops naming a jurisdiction has removed it, whether or not it says so.
+    """
+    still_listed = {f.jurisdiction for f in current if f.status == "listed"}
+    already_cleared = {f.jurisdiction for f in current if f.status == "compliant"}
+    removed = []
+    for row in previous:
+        jurisdiction = row["jurisdiction"]
+        if row["status"] != "listed" or jurisdiction in still_listed | already_cleared:
+            continue
+        already_cleared.add(jurisdiction)
+        removed.append(
+            Finding(
+                jurisdiction=jurisdiction,
+                status="compliant",
+                evidence=f"No longer on the list; the previous version had: {row['evidence']}",
+                position=-1,
+                note="removed from list",
+            )
+        )
+    return removed

@@ -25,6 +25,7 @@ from watcher.config import Config, Source
 from watcher.delivery import message_domain
 from watcher.feeds import FeedError, parse_feed
 from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
+from watcher.history import removed_from_list
 from watcher.models import Finding, Page
 from watcher.status import Extractor
 from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscriptions
@@ -479,25 +480,3 @@ def _older_than(timestamp: str, limit: datetime) -> bool:
         return datetime.fromisoformat(timestamp) < limit
     except ValueError:
         return True
-
-
-def removed_from_list(previous: list[sqlite3.Row], current: list[Finding]) -> list[Finding]:
-    """`compliant` for each jurisdiction on the previous list version and not on this one."""
-    still_listed = {f.jurisdiction for f in current if f.status == "listed"}
-    already_cleared = {f.jurisdiction for f in current if f.status == "compliant"}
-    removed = []
-    for row in previous:
-        jurisdiction = row["jurisdiction"]
-        if row["status"] != "listed" or jurisdiction in still_listed | already_cleared:
-            continue
-        already_cleared.add(jurisdiction)
-        removed.append(
-            Finding(
-                jurisdiction=jurisdiction,
-                status="compliant",
-                evidence=f"No longer on the list; the previous version had: {row['evidence']}",
-                position=-1,
-                note="removed from list",
-            )
-        )
-    return removed

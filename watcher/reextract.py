@@ -19,8 +19,8 @@ from watcher.config import Config, Source
 from watcher.delivery import message_domain
 from watcher.feeds import FeedError, parse_feed
 from watcher.fetch import detect_encoding
+from watcher.history import removed_from_list
 from watcher.models import Page
-from watcher.pipeline import removed_from_list
 from watcher.status import Extractor
 from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscriptions
 from watcher.store.statuses import StatusChange
