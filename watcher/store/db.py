@@ -168,6 +168,40 @@ def _retired_findings(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="003_self_service_subscriptions")
+def _self_service_subscriptions(db: sqlite_utils.Database) -> None:
+    # `watcher serve`: a subscription asked for on the web waits here until the link in its
+    # confirmation email is followed (double opt-in); subscribe_requests keeps the rate
+    # limits across restarts. Both are pruned as they age, so strangers' addresses that were
+    # typed in but never confirmed do not stay.
+    _execute_script(
+        db,
+        """
+        CREATE TABLE pending_subscriptions (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL,
+            jurisdictions TEXT NOT NULL DEFAULT '[]',
+            states TEXT NOT NULL DEFAULT '[]',
+            statuses TEXT NOT NULL DEFAULT '[]',
+            digest TEXT,
+            confirm_hash TEXT NOT NULL UNIQUE,     -- sha256 of the token in the email
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            confirmed_at TEXT,
+            subscription_id INTEGER REFERENCES subscriptions(id)
+        );
+        CREATE INDEX pending_subscriptions_expiry ON pending_subscriptions (expires_at);
+        CREATE TABLE subscribe_requests (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                    -- client (a form sent) | address (an email)
+            key TEXT NOT NULL,                     -- keyed hash of the client or the address
+            at TEXT NOT NULL
+        );
+        CREATE INDEX subscribe_requests_key ON subscribe_requests (kind, key, at);
+        """,
+    )
+
+
 def _execute_script(db: sqlite_utils.Database, script: str) -> None:
     # executescript() would commit the migration's transaction half-way: run statement by
     # statement instead (comments first removed, as they may hold semicolons).

@@ -10,6 +10,7 @@ import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from watcher.store.db import Store, now_iso
 
@@ -94,26 +95,41 @@ def add_subscription(
 ) -> tuple[Subscription, str]:
     """Store a subscription; return it with its unsubscribe token (shown once, kept hashed)."""
     key = secret_key(store)
-    nonce = secrets.token_hex(16)
     with store.transaction() as conn:
-        cursor = conn.execute(
-            """
-            INSERT INTO subscriptions (email, jurisdictions, states, statuses, digest,
-                                       token_nonce, token_hash, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, '', ?)
-            """,
-            (email, json.dumps(sorted(jurisdictions)), json.dumps(sorted(states)),
-             json.dumps(sorted(statuses)), digest, nonce, now_iso()),
+        return _insert_subscription(
+            conn, key, email, jurisdictions=jurisdictions, states=states, statuses=statuses,
+            digest=digest, at=now_iso(),
         )  # fmt: skip
-        subscription_id = int(cursor.lastrowid or 0)
-        token = make_token(key, subscription_id, nonce)
-        conn.execute(
-            "UPDATE subscriptions SET token_hash = ? WHERE id = ?",
-            (hash_token(token), subscription_id),
-        )
-        row = conn.execute(
-            "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)
-        ).fetchone()
+
+
+def _insert_subscription(
+    conn: sqlite3.Connection,
+    key: bytes,
+    email: str,
+    *,
+    jurisdictions: tuple[str, ...],
+    states: tuple[str, ...],
+    statuses: tuple[str, ...],
+    digest: str | None,
+    at: str,
+) -> tuple[Subscription, str]:
+    nonce = secrets.token_hex(16)
+    cursor = conn.execute(
+        """
+        INSERT INTO subscriptions (email, jurisdictions, states, statuses, digest,
+                                   token_nonce, token_hash, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, '', ?)
+        """,
+        (email, json.dumps(sorted(jurisdictions)), json.dumps(sorted(states)),
+         json.dumps(sorted(statuses)), digest, nonce, at),
+    )  # fmt: skip
+    subscription_id = int(cursor.lastrowid or 0)
+    token = make_token(key, subscription_id, nonce)
+    conn.execute(
+        "UPDATE subscriptions SET token_hash = ? WHERE id = ?",
+        (hash_token(token), subscription_id),
+    )
+    row = conn.execute("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
     return _row_to_subscription(row), token
 
 
@@ -149,17 +165,35 @@ def unsubscribe_email(store: Store, email: str) -> int:
 
 def unsubscribe_token(store: Store, token: str) -> bool:
     """Deactivate the subscription whose token this is; False for a wrong or used token."""
-    wanted = hash_token(token)
     with store.transaction() as conn:
-        row = conn.execute(
-            "SELECT id, token_hash FROM subscriptions WHERE token_hash = ? AND active = 1",
-            (wanted,),
-        ).fetchone()
-        # The lookup is by hash, so timing says nothing about the token; compare anyway.
-        if row is None or not hmac.compare_digest(row["token_hash"], wanted):
+        row = _row_of_token(conn, token)
+        if row is None or not row["active"]:
             return False
         _deactivate(conn, row["id"])
     return True
+
+
+def token_state(store: Store, token: str) -> str | None:
+    """ "active" or "inactive" for the subscription of a token; None for a wrong token."""
+    wanted = hash_token(token)
+    rows = store.query(
+        "SELECT token_hash, active FROM subscriptions WHERE token_hash = ?", (wanted,)
+    )
+    if not rows or not hmac.compare_digest(rows[0]["token_hash"], wanted):
+        return None
+    return "active" if rows[0]["active"] else "inactive"
+
+
+def _row_of_token(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
+    # Whatever the token (wrong, truncated, empty), the same work is done: hash it, look the
+    # hash up, compare. The lookup is by hash, so its timing says nothing about the token.
+    wanted = hash_token(token)
+    row = conn.execute(
+        "SELECT id, token_hash, active FROM subscriptions WHERE token_hash = ?", (wanted,)
+    ).fetchone()
+    if row is None or not hmac.compare_digest(row["token_hash"], wanted):
+        return None
+    return row
 
 
 def _deactivate(conn: sqlite3.Connection, subscription_id: int) -> None:
@@ -168,3 +202,135 @@ def _deactivate(conn: sqlite3.Connection, subscription_id: int) -> None:
         "UPDATE alerts SET state = 'cancelled' WHERE subscription_id = ? AND state = 'pending'",
         (subscription_id,),
     )
+
+
+# --- self-service: double opt-in and rate limits (`watcher serve`) ----------------------
+
+CONFIRM_WITHIN = timedelta(days=2)  # a confirmation link works this long
+REQUESTS_KEPT = timedelta(days=2)  # rate-limit rows older than the longest window go
+
+
+@dataclass(frozen=True)
+class PendingSubscription:
+    """A subscription asked for on the web, waiting for its confirmation link."""
+
+    id: int
+    email: str
+    jurisdictions: tuple[str, ...]
+    states: tuple[str, ...]
+    statuses: tuple[str, ...]
+    digest: str | None
+    expires_at: str
+    confirmed: bool
+
+
+def rate_key(key: bytes, kind: str, value: str) -> str:
+    """A keyed hash for the rate-limit table: it counts clients and addresses, never names them."""
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def recent_requests(conn: sqlite3.Connection, kind: str, key: str, since: datetime) -> int:
+    """How many requests of this kind and key were recorded since `since`."""
+    row = conn.execute(
+        "SELECT count(*) FROM subscribe_requests WHERE kind = ? AND key = ? AND at > ?",
+        (kind, key, now_iso(since)),
+    ).fetchone()
+    return int(row[0])
+
+
+def record_request(conn: sqlite3.Connection, kind: str, key: str, at: datetime) -> None:
+    """Count one request (kind 'client': a form sent; 'address': a confirmation email)."""
+    conn.execute(
+        "INSERT INTO subscribe_requests (kind, key, at) VALUES (?, ?, ?)", (kind, key, now_iso(at))
+    )
+
+
+def prune_requests(conn: sqlite3.Connection, now: datetime) -> None:
+    """Forget old rate-limit rows and pending subscriptions past their link's life."""
+    conn.execute("DELETE FROM subscribe_requests WHERE at < ?", (now_iso(now - REQUESTS_KEPT),))
+    conn.execute("DELETE FROM pending_subscriptions WHERE expires_at < ?", (now_iso(now),))
+
+
+def add_pending_subscription(
+    conn: sqlite3.Connection,
+    email: str,
+    *,
+    jurisdictions: tuple[str, ...] = (),
+    states: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = (),
+    digest: str | None = None,
+    now: datetime,
+) -> tuple[int, str]:
+    """Store a subscription awaiting confirmation; return its id and confirmation token."""
+    token = secrets.token_urlsafe(32)
+    cursor = conn.execute(
+        """
+        INSERT INTO pending_subscriptions (email, jurisdictions, states, statuses, digest,
+                                           confirm_hash, created_at, expires_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (email, json.dumps(sorted(jurisdictions)), json.dumps(sorted(states)),
+         json.dumps(sorted(statuses)), digest, hash_token(token), now_iso(now),
+         now_iso(now + CONFIRM_WITHIN)),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0), token
+
+
+def pending_by_token(
+    conn: sqlite3.Connection, token: str, now: datetime
+) -> PendingSubscription | None:
+    """The pending subscription of a confirmation token, unless wrong or expired."""
+    wanted = hash_token(token)
+    row = conn.execute(
+        "SELECT * FROM pending_subscriptions WHERE confirm_hash = ? AND expires_at >= ?",
+        (wanted, now_iso(now)),
+    ).fetchone()
+    if row is None or not hmac.compare_digest(row["confirm_hash"], wanted):
+        return None
+    return PendingSubscription(
+        id=row["id"],
+        email=row["email"],
+        jurisdictions=tuple(json.loads(row["jurisdictions"])),
+        states=tuple(json.loads(row["states"])),
+        statuses=tuple(json.loads(row["statuses"])),
+        digest=row["digest"],
+        expires_at=row["expires_at"],
+        confirmed=row["confirmed_at"] is not None,
+    )
+
+
+def confirm_pending(
+    conn: sqlite3.Connection, key: bytes, pending: PendingSubscription, now: datetime
+) -> tuple[Subscription, str]:
+    """Make a pending subscription active; return it with its unsubscribe token.
+
+    An address that already has an active subscription of the very same scope keeps that
+    one: confirming twice, or asking twice for the same thing, never doubles its alerts.
+    """
+    scope = (
+        json.dumps(sorted(pending.jurisdictions)), json.dumps(sorted(pending.states)),
+        json.dumps(sorted(pending.statuses)),
+    )  # fmt: skip
+    row = conn.execute(
+        """
+        SELECT * FROM subscriptions
+        WHERE lower(email) = lower(?) AND active = 1 AND jurisdictions = ? AND states = ?
+          AND statuses = ? AND digest IS ?
+        ORDER BY id LIMIT 1
+        """,
+        (pending.email, *scope, pending.digest),
+    ).fetchone()
+    if row is not None:
+        subscription = _row_to_subscription(row)
+        token = make_token(key, subscription.id, row["token_nonce"])
+    else:
+        subscription, token = _insert_subscription(
+            conn, key, pending.email, jurisdictions=pending.jurisdictions,
+            states=pending.states, statuses=pending.statuses, digest=pending.digest,
+            at=now_iso(now),
+        )  # fmt: skip
+    conn.execute(
+        "UPDATE pending_subscriptions SET confirmed_at = ?, subscription_id = ? WHERE id = ?",
+        (now_iso(now), subscription.id, pending.id),
+    )
+    return subscription, token
