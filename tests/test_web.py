@@ -7,11 +7,16 @@ make status changes), an SMTP sink, and a clock it can move (rate limits, link e
 from __future__ import annotations
 
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -159,7 +164,7 @@ def form_fields(response: requests.Response) -> dict[str, str]:
 
 
 def subscribe(
-    web: Web, email: str, headers: dict[str, str] | None = None, **fields: object
+    web: Web, email: str, headers: dict[str, str] | None = None, **fields: str
 ) -> requests.Response:
     """Open the form, then send it as a browser would (cookie and CSRF token included)."""
     hidden = form_fields(web.get("/subscribe", headers=headers))
@@ -183,7 +188,7 @@ def follow(web: Web, link: str) -> requests.Response:
     return web.post("/" + action, data=form_fields(page))
 
 
-def subscribe_and_confirm(web: Web, email: str, **fields: object) -> requests.Response:
+def subscribe_and_confirm(web: Web, email: str, **fields: Any) -> requests.Response:
     assert 200 == subscribe(web, email, **fields).status_code
     return follow(web, confirmation_link(web, email))
 
@@ -501,3 +506,37 @@ def test_client_key_groups_an_ipv6_host_by_its_network() -> None:
     assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
     assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
     assert "2001:db8:1:2::/64" == client_key("2001:db8:1:2::1")
+
+
+def test_serve_answers_until_sigterm_then_exits_cleanly(tmp_path) -> None:
+    """serve() in its own process answers HTTP, and SIGTERM (systemd's stop) ends it with 0."""
+    port = _free_port()
+    path = write_config(tmp_path, "", extra_watcher=f'public_url = "http://127.0.0.1:{port}"\n')
+    code = (
+        "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr)\n"
+        "from watcher.config import load_config\nfrom watcher.web import serve\n"
+        f"serve(load_config({str(path)!r}), '127.0.0.1', {port})\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, cwd=Path.cwd()
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "serve did not start in 30 s"
+                assert process.poll() is None, process.communicate()[1]
+                time.sleep(0.05)
+        assert 200 == answer.status_code
+        assert "watcher" == answer.headers["Server"]
+        process.send_signal(signal.SIGTERM)
+        _out, errors = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert 0 == process.returncode, errors
+    assert f"serving on 127.0.0.1:{port}" in errors

@@ -307,6 +307,10 @@ class SubscribeForm:
         wanted = list(self.tracked) + [
             line for line in re.split(r"[\r\n;]+", self.other_jurisdictions) if line.strip()
         ]
+        state_texts = [text for text in re.split(r"[\r\n;,]+", self.states) if text.strip()]
+        if len(wanted) + len(state_texts) > MAX_CHOICES:
+            self.errors.append(f"Choose at most {MAX_CHOICES} jurisdictions and states.")
+            return None
         for text in wanted:
             found = names.jurisdiction(text)
             if found is None:
@@ -314,16 +318,12 @@ class SubscribeForm:
             elif found not in jurisdictions:
                 jurisdictions.append(found)
         states: list[str] = []
-        for text in re.split(r"[\r\n;,]+", self.states):
-            if not text.strip():
-                continue
+        for text in state_texts:
             state = names.state(text)
             if state is None:
                 self.errors.append(f"Unknown state: “{text.strip()[:100]}”.")
             elif state not in states:
                 states.append(state)
-        if len(jurisdictions) + len(states) > MAX_CHOICES:
-            self.errors.append(f"Choose at most {MAX_CHOICES} jurisdictions and states.")
         unknown = [s for s in self.statuses if s not in STATUSES]
         if unknown:
             self.errors.append("Choose statuses from the list.")
