@@ -243,7 +243,7 @@ def test_date_header_uses_the_given_time():
 
 
 @pytest.mark.parametrize("line_break", LINE_BREAKS, ids=lambda c: f"U+{ord(c[0]):04X}")
-def test_line_breaks_in_scraped_text_add_no_header(line_break: str):
+def test_r20_line_breaks_in_scraped_text_add_no_header(line_break: str):
     """A line break of any kind in name, title or evidence gives no extra header (R20)."""
     injected = f"{line_break}Bcc: victim@example.com{line_break}X-Evil: 1{line_break}"
     content = federal_content(
@@ -262,7 +262,7 @@ def test_line_breaks_in_scraped_text_add_no_header(line_break: str):
 
 
 @pytest.mark.parametrize("encoded", ENCODED_LINE_BREAKS)
-def test_encoded_line_breaks_do_not_come_back_as_line_breaks(encoded: str):
+def test_r20_encoded_line_breaks_do_not_come_back_as_line_breaks(encoded: str):
     """Percent, quoted-printable, entity or RFC 2047 encoded newlines stay inert (R20)."""
     content = federal_content(jurisdiction_name=f"Chicago{encoded}Bcc: victim@example.com")
     parsed = parse_back(compose(content))
@@ -273,8 +273,8 @@ def test_encoded_line_breaks_do_not_come_back_as_line_breaks(encoded: str):
     assert subject.startswith("[watcher] Chicago")
 
 
-def test_long_name_is_cut_and_statuses_survive():
-    """A huge scraped name is cut so the Subject stays within its limit and keeps the change."""
+def test_r20_long_name_is_cut_and_statuses_survive():
+    """R20: a huge scraped name is cut; the Subject stays within its limit, keeps the change."""
     parsed = parse_back(compose(federal_content(jurisdiction_name="Chicago " * 200)))
     subject = assert_one_line_subject(parsed)
     assert subject.endswith("...: non_compliant -> warned")
@@ -289,7 +289,7 @@ def test_recipient_with_line_break_is_refused():
 # --- R21: no HTML injection ------------------------------------------------------------------
 
 
-def test_markup_in_scraped_text_is_shown_as_text():
+def test_r21_markup_in_scraped_text_is_shown_as_text():
     """`<img onerror>` in evidence, title and diff is escaped in HTML and literal in text (R21)."""
     attack = "<img src=x onerror=alert(1)>"
     content = federal_content(
@@ -320,7 +320,7 @@ def test_markup_in_scraped_text_is_shown_as_text():
         'https://x.example/a" onmouseover="alert(1)',
     ],
 )
-def test_non_web_source_url_is_never_a_link(url: str):
+def test_r21_non_web_source_url_is_never_a_link(url: str):
     """Only http(s) URLs become links; others show as text in both parts (R21)."""
     parsed = parse_back(compose(federal_content(source_url=url)))
     collected = assert_safe_html(part(parsed, "html"))
@@ -353,7 +353,9 @@ hostile_text = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(name=hostile_text, title=hostile_text, evidence=hostile_text, url=hostile_text)
-def test_any_hostile_text_parses_back_safely(name: str, title: str, evidence: str, url: str):
+def test_r20_r21_any_hostile_text_parses_back_safely(
+    name: str, title: str, evidence: str, url: str
+):
     """Whatever a page says, the message parses back with our headers and safe HTML (R20, R21)."""
     content = federal_content(
         jurisdiction_name=name,
@@ -376,8 +378,8 @@ def test_any_hostile_text_parses_back_safely(name: str, title: str, evidence: st
 # --- R23: unsubscribe ------------------------------------------------------------------------
 
 
-def test_unsubscribe_with_public_url_is_one_click():
-    """With a public URL: an https List-Unsubscribe, the RFC 8058 Post header and a footer link."""
+def test_r23_unsubscribe_with_public_url_is_one_click():
+    """R23: with a public URL, an https List-Unsubscribe, RFC 8058 Post header, footer link."""
     parsed = parse_back(compose(federal_content(), public_url="https://watcher.example.org/"))
     url = f"https://watcher.example.org/unsubscribe?token={TOKEN}"
     assert f"<{url}>" == parsed["List-Unsubscribe"].strip()
@@ -387,8 +389,8 @@ def test_unsubscribe_with_public_url_is_one_click():
     assert url in [attrs["href"] for tag, attrs in collected.tags if tag == "a"]
 
 
-def test_unsubscribe_without_public_url_uses_mailto_and_the_cli():
-    """Without a public URL: a mailto List-Unsubscribe, no Post header, the CLI in the footer."""
+def test_r23_unsubscribe_without_public_url_uses_mailto_and_the_cli():
+    """R23: without a public URL, a mailto List-Unsubscribe, no Post header, CLI in the footer."""
     parsed = parse_back(compose(federal_content()))
     # Folding may put the value on a line of its own; the leading blank means nothing (RFC 2369).
     mailto = f"<mailto:{SENDER}?subject=unsubscribe%20{TOKEN}>"

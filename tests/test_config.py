@@ -105,8 +105,8 @@ def test_scenario_sources_load(tmp_path, scenario):
 # --- the message -------------------------------------------------------------------------
 
 
-def test_error_message_reads_file_table_key(tmp_path, monkeypatch):
-    """The message is exactly 'file: table, key: problem', as the brief's example."""
+def test_r15_error_message_reads_file_table_key(tmp_path, monkeypatch):
+    """The message is exactly 'file: table, key: problem', as the brief's example (R15)."""
     monkeypatch.chdir(tmp_path)
     write(
         tmp_path,
@@ -452,15 +452,15 @@ def test_smtp_port_defaults_follow_security(tmp_path, security, port):
         ('password = "hunter2-secret"\n', "", "password"),
     ],
 )
-def test_password_key_is_refused_without_echoing_it(tmp_path, text, table, key):
+def test_r15_password_key_is_refused_without_echoing_it(tmp_path, text, table, key):
     """A password in the file is refused, pointing to password_env, never quoting it (R15)."""
     error = refused(write(tmp_path, text), table, key)
     assert "password_env" in error.message
     assert "hunter2-secret" not in str(error)
 
 
-def test_username_without_password_variable_is_refused_when_required(tmp_path, monkeypatch):
-    """With require_smtp_password, a username whose password variable is unset is refused."""
+def test_r15_username_without_password_variable_is_refused_when_required(tmp_path, monkeypatch):
+    """With require_smtp_password, a username whose password variable is unset is refused (R15)."""
     monkeypatch.delenv("WATCHER_TEST_SMTP_PW", raising=False)
     path = write(tmp_path, '[smtp]\nusername = "alerts"\npassword_env = "WATCHER_TEST_SMTP_PW"\n')
     error = refused(path, "[smtp]", "password_env", require_smtp_password=True)
@@ -536,8 +536,8 @@ def test_public_url_loses_its_trailing_slash(tmp_path):
         ("smtp", "username", "[]"),
     ],
 )
-def test_wrong_value_types_are_refused(tmp_path, table, key, value):
-    """A value of the wrong type or out of range in [watcher] or [smtp] is refused."""
+def test_r15_wrong_value_types_are_refused(tmp_path, table, key, value):
+    """A value of the wrong type or out of range in [watcher] or [smtp] is refused (R15)."""
     refused(write(tmp_path, f"[{table}]\n{key} = {value}\n"), f"[{table}]", key)
 
 
@@ -552,8 +552,8 @@ def test_wrong_value_types_are_refused(tmp_path, table, key, value):
         ("allow_hosts", '"example.org"'),
     ],
 )
-def test_wrong_value_types_in_sources_are_refused(tmp_path, key, value):
-    """A value of the wrong type in [[sources]] is refused."""
+def test_r15_wrong_value_types_in_sources_are_refused(tmp_path, key, value):
+    """A value of the wrong type in [[sources]] is refused (R15)."""
     refused(one_source(tmp_path, f"{key} = {value}"), "[[sources]] #1 (id 's')", key)
 
 
@@ -663,3 +663,79 @@ def test_describe_says_when_the_password_is_missing(tmp_path, monkeypatch):
     path = write(tmp_path, '[smtp]\nusername = "alerts"\npassword_env = "WATCHER_TEST_SMTP_PW"\n')
     assert "WATCHER_TEST_SMTP_PW not set" in describe(load_config(path))
     assert "SMTP: not configured" in describe(load_config(write(tmp_path, GOOD_SOURCE, "b.toml")))
+
+
+# --- R15 through the command line ---------------------------------------------------------
+
+BAD_FIELDS = [
+    ("watcher", "database", '""'),
+    ("watcher", "user_agent", '" "'),
+    ("watcher", "operator", '"nobody"'),
+    ("watcher", "public_url", '"ftp://watcher.example.org"'),
+    ("watcher", "min_host_delay", "-1"),
+    ("watcher", "timeout", '"soon"'),
+    ("watcher", "max_bytes", "0"),
+    ("watcher", "workers", "0"),
+    ("watcher", "alert_max_age", '"1 day"'),
+    ("watcher", "failure_threshold", "0"),
+    ("watcher", "retries", "-1"),
+    ("watcher", "retry_wait", '"later"'),
+    ("smtp", "host", '"mail server"'),
+    ("smtp", "port", "70000"),
+    ("smtp", "security", '"tls"'),
+    ("smtp", "username", "[]"),
+    ("smtp", "password_env", "7"),
+    ("smtp", "sender", '"nobody"'),
+    ("smtp", "timeout", "0"),
+    ("sources", "id", '"Bad Id"'),
+    ("sources", "url", '"ftp://example.gov/news"'),
+    ("sources", "kind", '"blog"'),
+    ("sources", "every", '"5 minutes"'),
+    ("sources", "cron", '"every day"'),
+    ("sources", "select", '"main[["'),
+    ("sources", "ignore", '["("]'),
+    ("sources", "follow", '"a[["'),
+    ("sources", "speaker", '"atlantis"'),
+    ("sources", "allow_hosts", '["bad host"]'),
+    ("sources", "max_pages", "0"),
+    ("sources", "recheck_every", '"soon"'),
+]
+
+
+def bad_config_text(table: str, key: str, value: str) -> str:
+    """A configuration that is valid but for one field."""
+    if table == "sources":
+        kind = '\nkind = "listing"' if key in ("follow", "max_pages", "recheck_every") else ""
+        fields = {"id": '"s"', "url": '"https://example.gov/news"'}
+        fields[key] = value
+        body = "".join(f"{name} = {text}\n" for name, text in fields.items())
+        return f"[[sources]]\n{body}{kind if key != 'kind' else ''}\n"
+    return f"[{table}]\n{key} = {value}\n" + GOOD_SOURCE
+
+
+def test_r15_bad_fields_cover_every_key():
+    """The command-line R15 test below has a bad value for every key of every table."""
+    from watcher.config import SETTINGS_KEYS, SMTP_KEYS, SOURCE_KEYS
+
+    covered = {(table, key) for table, key, _value in BAD_FIELDS}
+    every_key = (
+        {("watcher", key) for key in SETTINGS_KEYS}
+        | {("smtp", key) for key in SMTP_KEYS}
+        | {("sources", key) for key in SOURCE_KEYS}
+    )
+    assert every_key == covered
+
+
+@pytest.mark.parametrize(("table", "key", "value"), BAD_FIELDS, ids=lambda v: str(v)[:20])
+def test_r15_every_invalid_field_exits_2_naming_file_table_and_key(tmp_path, table, key, value):
+    """R15: `watcher check` on a file with one bad field exits 2 naming file, table and key."""
+    from click.testing import CliRunner
+
+    from watcher.cli import main
+
+    path = write(tmp_path, bad_config_text(table, key, value))
+    result = CliRunner().invoke(main, ["--config", str(path), "check"])
+    assert 2 == result.exit_code, result.output
+    label = "[[sources]] #1" if table == "sources" else f"[{table}]"
+    assert f"error: {path}: {label}" in result.output
+    assert f"key '{key}'" in result.output

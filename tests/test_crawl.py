@@ -162,8 +162,8 @@ def test_unknown_source_is_a_usage_error(site: LocalSite, tmp_path: Path) -> Non
     assert "no source with id 'nope'" in result.output
 
 
-def test_bad_config_exits_2_and_writes_nothing(tmp_path: Path) -> None:
-    """A broken configuration exits 2 naming file, table and key, and creates no database."""
+def test_r15_bad_config_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    """A broken configuration exits 2 naming file, table and key, and creates no database (R15)."""
     config = write_config(tmp_path, '[[sources]]\nid = "x"\nurl = "ftp://x"\n')
     result = crawl(config)
     assert 2 == result.exit_code

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,8 +24,9 @@ import pytest
 from tests.httpsite import hang, trickle
 from watcher import logs
 from watcher.config import load_config
-from watcher.daemon import lock_is_held
-from watcher.health import health_report
+from watcher.daemon import Daemon as WatcherDaemon
+from watcher.daemon import ProcessLock, lock_is_held
+from watcher.health import format_health, health_report
 from watcher.pipeline import Crawler
 from watcher.store import Store, now_iso
 
@@ -171,15 +173,17 @@ def test_crawls_on_schedule_reports_health_and_stops_on_sigterm(tmp_path, local_
         )
 
 
-def test_second_daemon_refused_until_the_first_is_killed(tmp_path, local_site, start):
-    """A second daemon exits 2 naming the first's pid; after SIGKILL of the first, one starts."""
+def test_r11_second_daemon_refused_until_the_first_is_killed(tmp_path, local_site, start):
+    """R11: a second daemon exits 2 naming the holder; after SIGKILL of the first, one starts."""
     local_site.set("/page", PAGE)
     config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
     database = tmp_path / "watcher.db"
     first = start(config_path)
     wait_until(lambda: daemon_pid(database) == first.pid, what="the first daemon")
+    launched = time.monotonic()
     second = start(config_path)
     assert 2 == second.process.wait(timeout=10)
+    assert time.monotonic() - launched < 5, "at once: it does not wait for the lock"
     refusal = second.log()
     assert f"already running on {database}: pid {first.pid} on host" in refusal
     first.process.send_signal(signal.SIGKILL)
@@ -220,8 +224,8 @@ def test_sighup_bad_config_keeps_schedule_good_config_replaces_it(tmp_path, loca
     assert "configuration reloaded" in daemon.log()
 
 
-def test_restart_runs_overdue_source_once_and_waits_for_recent_one(tmp_path, local_site, start):
-    """After downtime, an overdue source runs once; one fetched 2 s ago waits its interval."""
+def test_r13_restart_runs_overdue_source_once_and_waits_for_recent_one(tmp_path, local_site, start):
+    """After downtime, an overdue source runs once; one fetched 2 s ago waits its interval (R13)."""
     local_site.set("/overdue", PAGE)
     local_site.set("/recent", PAGE)
     config_path = write_config(
@@ -251,8 +255,8 @@ def test_restart_runs_overdue_source_once_and_waits_for_recent_one(tmp_path, loc
     assert 0 == daemon.stop()
 
 
-def test_sigterm_during_slow_crawl_lets_it_finish(tmp_path, local_site, start):
-    """SIGTERM mid-fetch: the crawl completes and is stored whole, skipped runs counted, exit 0."""
+def test_r12_sigterm_during_slow_crawl_lets_it_finish(tmp_path, local_site, start):
+    """R12, R10: SIGTERM mid-fetch, the crawl is stored whole, skipped runs counted, exit 0."""
     body = b"<html><body><p>A slow statement.</p></body></html>"
     local_site.handle("/slow", trickle(body, interval=3.0 / len(body)))
     config_path = write_config(tmp_path, [("slow-page", local_site.url("/slow"), "1s")])
@@ -269,8 +273,8 @@ def test_sigterm_during_slow_crawl_lets_it_finish(tmp_path, local_site, start):
     assert lock_is_held(database) is False
 
 
-def test_sigterm_with_a_stuck_fetch_exits_within_the_bound(tmp_path, local_site, start):
-    """A fetch that never answers cannot hold SIGTERM past the grace: exit 0, nothing stored."""
+def test_r12_sigterm_with_a_stuck_fetch_exits_within_the_bound(tmp_path, local_site, start):
+    """R12: a fetch that never answers cannot hold SIGTERM past the grace: exit 0, no snapshot."""
     local_site.handle("/stuck", hang())
     config_path = write_config(tmp_path, [("stuck-page", local_site.url("/stuck"), "1s")])
     database = tmp_path / "watcher.db"
@@ -304,7 +308,7 @@ def test_failing_source_notifies_operator_once(tmp_path, local_site, start, smtp
     assert [("notice", "sent")] == query(database, "SELECT kind, state FROM alerts")
 
 
-def test_daemon_and_manual_crawls_share_the_database(tmp_path, local_site, start):
+def test_r14_daemon_and_manual_crawls_share_the_database(tmp_path, local_site, start):
     """Manual crawls in a loop beside the daemon: no lock errors, integrity ok, WAL on (R14)."""
     local_site.set("/page", PAGE)
     config_path = write_config(tmp_path, [("city-page", local_site.url("/page"), "1s")])
@@ -327,8 +331,44 @@ def test_daemon_and_manual_crawls_share_the_database(tmp_path, local_site, start
     assert [("wal",)] == query(database, "PRAGMA journal_mode")
 
 
-def test_log_lines_fold_line_breaks_and_hide_secrets():
-    """The daemon's log format puts one event on one line and never shows a registered secret."""
+def test_r10_missed_and_skipped_runs_are_warned_and_counted_in_health(tmp_path, caplog):
+    """A run missed past its grace and one skipped as still running: two warnings, health says 2."""
+    config = load_config(write_config(tmp_path, [("city-page", "http://127.0.0.1:9/", "1h")]))
+    daemon = WatcherDaemon(config, ProcessLock(config.settings.database))
+    release = threading.Event()
+    now = datetime.now(UTC)
+    daemon.scheduler.add_job(
+        lambda: None, "date", run_date=now - timedelta(seconds=10), id="source:gone-by",
+        misfire_grace_time=1,
+    )  # fmt: skip
+    daemon.scheduler.add_job(
+        release.wait, "interval", seconds=0.2, id="source:busy", max_instances=1,
+        next_run_time=now,
+    )  # fmt: skip
+    caplog.set_level(logging.WARNING, logger="watcher.daemon")
+    runner = threading.Thread(target=daemon.scheduler.start, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: daemon.missed_runs >= 2, timeout=5, what="a missed and a skipped run")
+    finally:
+        daemon.scheduler.shutdown(wait=False)
+        release.set()
+        runner.join(timeout=5)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("source gone-by: run due at" in w and "missed" in w for w in warnings), warnings
+    assert any("source busy: run skipped, the previous run is still going" in w for w in warnings)
+    counted = daemon.missed_runs
+    with Store(config.settings.database) as store:
+        daemon._write_start(store)
+        daemon._heartbeat_job()
+        report = health_report(store, config)
+    daemon._close_stores()
+    assert counted == report["daemon"]["missed_runs"]
+    assert f"missed or skipped runs: {counted}" in format_health(report)
+
+
+def test_r24_log_lines_fold_line_breaks_and_hide_secrets():
+    """R24: the log format puts one event on one line and never shows a registered secret."""
     logs.redact("hunter2-secret")
     try:
         raise ValueError("first line\nsecond line")
@@ -345,8 +385,8 @@ def test_log_lines_fold_line_breaks_and_hide_secrets():
     assert "hunter2" not in line
 
 
-def test_bad_config_exits_2(tmp_path, start):
-    """A daemon started on an invalid configuration exits 2 with the file and key named."""
+def test_r15_daemon_bad_config_exits_2(tmp_path, start):
+    """A daemon started on an invalid configuration exits 2 with the file and key named (R15)."""
     config_path = tmp_path / "sources.toml"
     config_path.write_text('[watcher]\ndatabase = "watcher.db"\ntimeout = "soon"\n')
     daemon = start(config_path)

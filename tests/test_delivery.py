@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from watcher import delivery
 from watcher.cli import main
 from watcher.config import load_config
 from watcher.delivery import RETRY_CAP, RETRY_JITTER, retry_delay, send_pending
+from watcher.health import format_health, health_report
 from watcher.pipeline import Crawler
 from watcher.store import Store
 from watcher.store.subscriptions import Subscription, hash_token
@@ -67,7 +70,7 @@ def setup(tmp_path: Path):
         yield Setup(tmp_path, site, sink)
 
 
-def test_change_emails_each_subscriber_once(setup: Setup) -> None:
+def test_r8_change_emails_each_subscriber_once(setup: Setup) -> None:
     """A status change sends one email per subscriber with the routing headers (R8)."""
     setup.subscribe("a@example.org", "b@example.org")
     result = setup.baseline_then_change()
@@ -89,21 +92,24 @@ def test_change_emails_each_subscriber_once(setup: Setup) -> None:
 
 
 def test_r1_no_alert_lost_while_smtp_is_down(setup: Setup) -> None:
-    """R1: with SMTP down the alert stays pending; once it is back, send delivers it once."""
-    setup.subscribe("a@example.org")
+    """R1: with SMTP down each subscriber's alert stays pending; once back, one email each."""
+    setup.subscribe("a@example.org", "b@example.org")
     assert 0 == setup.cli("crawl").exit_code
     setup.sink.stop()
     setup.site.set("/boston", AFTER)
     result = setup.cli("crawl")
     assert 1 == result.exit_code
-    assert [("pending", 1)] == setup.alert_states()
+    assert [("pending", 1), ("pending", 1)] == setup.alert_states()
     with setup.store() as store:
         assert "sued" == store.query("SELECT federal_status FROM jurisdiction_statuses")[0][0]
+        assert 2 == store.query("SELECT count(*) FROM snapshots")[0][0]
     setup.sink.start()
     assert 0 == setup.cli("send").exit_code
-    assert 1 == len(setup.sink.messages)
+    assert [("a@example.org",), ("b@example.org",)] == sorted(
+        m.rcpt_tos for m in setup.sink.messages
+    )
     assert 0 == setup.cli("send").exit_code
-    assert 1 == len(setup.sink.messages)
+    assert 2 == len(setup.sink.messages)
 
 
 def test_r2_change_and_outbox_are_one_transaction(setup: Setup) -> None:
@@ -256,6 +262,88 @@ def test_r6_old_alert_is_given_up(setup: Setup) -> None:
         summary = send_pending(store, config, now=later)
     assert 1 == summary.given_up
     assert [("given_up", 2)] == setup.alert_states()
+
+
+def test_r5_auth_failure_logs_one_error_and_health_says_so(
+    setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    """R5: 535 at AUTH pauses sending with one error logged over many tries; health says so."""
+    setup.subscribe("a@example.org")
+    setup.baseline_then_change("--no-email")
+    setup.sink.behaviour = "auth_535"
+    config = load_config(setup.config_path)
+    settings = dataclasses.replace(
+        delivery.smtp_settings(config), username="watcher", password="wrong"
+    )
+    caplog.set_level(logging.INFO, logger="watcher")
+    with setup.store() as store:
+        for _try in range(3):
+            with delivery.Mailer(settings) as mailer:
+                summary = send_pending(store, config, mailer=mailer, respect_backoff=False)
+            assert summary.auth_failed
+        report = health_report(store, config)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert ["SMTP authentication failed, sending paused: %s"] == [r.msg for r in errors]
+    assert [("pending", 0)] == setup.alert_states(), "alerts untouched"
+    assert report["smtp_error"] is not None and "535" in report["smtp_error"]
+    assert not report["ok"]
+    assert "SMTP: sending paused: SMTP authentication failed: AUTH: 535" in format_health(report)
+    setup.sink.behaviour = "accept"
+    assert 0 == setup.cli("send").exit_code
+    with setup.store() as store:
+        assert health_report(store, config)["smtp_error"] is None, "a success clears it"
+
+
+def test_r6_always_421_tries_follow_the_schedule_until_given_up(setup: Setup) -> None:
+    """R6: against a server always answering 421, tries keep the backoff schedule, then give up."""
+    setup.subscribe("a@example.org")
+    setup.baseline_then_change("--no-email")
+    setup.sink.behaviour = "always_421"
+    config = load_config(setup.config_path)
+    max_age = config.settings.alert_max_age
+    with setup.store() as store:
+        created = datetime.fromisoformat(store.query("SELECT created_at FROM alerts")[0][0])
+        now = created
+        gaps: list[float] = []
+        while True:
+            summary = send_pending(store, config, now=now)
+            row = store.query("SELECT state, attempts, next_try_at FROM alerts")[0]
+            if row["state"] != "pending":
+                break
+            # Nothing happens before the next try is due.
+            assert 0 == send_pending(store, config, now=now + timedelta(seconds=1)).retrying
+            next_try = datetime.fromisoformat(row["next_try_at"])
+            gaps.append((next_try - now).total_seconds())
+            now = next_try
+        connections = setup.sink.connections
+    assert 1 == summary.given_up
+    assert ("given_up", len(gaps) + 1) == (row["state"], row["attempts"])
+    assert (now - created).total_seconds() >= max_age
+    assert (now - created).total_seconds() < max_age + RETRY_CAP * (1 + RETRY_JITTER)
+    for attempt, gap in enumerate(gaps, start=1):
+        base = min(RETRY_CAP, 60 * 2 ** (attempt - 1))
+        assert base * (1 - RETRY_JITTER) - 1 <= gap <= min(RETRY_CAP, base * (1 + RETRY_JITTER))
+    assert len(gaps) + 1 == connections, "one connection per try, none between tries"
+    shown = setup.cli("alerts")
+    assert "given_up" in shown.output and "421" in shown.output
+
+
+def test_r7_silent_server_try_fails_within_the_timeout_as_transient(setup: Setup) -> None:
+    """R7: a server that accepts and never answers: the try ends at the timeout, alert pending."""
+    setup.subscribe("a@example.org")
+    setup.baseline_then_change("--no-email")
+    setup.sink.behaviour = "hang"
+    config = load_config(setup.config_path)
+    settings = dataclasses.replace(delivery.smtp_settings(config), timeout=0.5)
+    started = time.monotonic()
+    with setup.store() as store, delivery.Mailer(settings) as mailer:
+        summary = send_pending(store, config, mailer=mailer)
+    elapsed = time.monotonic() - started
+    assert (1, 0) == (summary.retrying, summary.failed)
+    assert elapsed < 2.0
+    assert [("pending", 1)] == setup.alert_states()
+    with setup.store() as store:
+        assert "timed out" in store.query("SELECT last_error FROM alerts")[0][0]
 
 
 def test_r23_unsubscribe_by_token_cancels_pending_alerts(setup: Setup) -> None:

@@ -170,7 +170,9 @@ def test_edited_release_is_re_extracted(servers, tmp_path: Path) -> None:
     assert "sued" == justice.status("seattle-wa")
 
 
-def test_links_to_other_hosts_and_private_redirects_are_refused(servers, tmp_path: Path) -> None:
+def test_r22_links_to_other_hosts_and_private_redirects_are_refused(
+    servers, tmp_path: Path
+) -> None:
     """R22: links to hosts the source does not allow, and redirects to them, are never fetched."""
     site, sink = servers
     other = f"http://localhost:{site.port}"

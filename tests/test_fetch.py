@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import socket
+import threading
 import time
 
 import pytest
@@ -97,8 +98,8 @@ def test_ok_page_returns_body_text_and_measures(local_site: LocalSite) -> None:
     assert USER_AGENT == local_site.requests_for("/p")[0].headers["User-Agent"]
 
 
-def test_etag_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
-    """The stored ETag goes out as If-None-Match; a 304 is "not_modified" with no body."""
+def test_r17_etag_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
+    """The stored ETag goes out as If-None-Match; a 304 is "not_modified" with no body (R17)."""
     local_site.set("/p", PAGE, etag='"v1"')
     with make_fetcher() as fetcher:
         first = fetcher.fetch(FetchRequest(local_site.url("/p")))
@@ -110,8 +111,8 @@ def test_etag_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
     assert '"v1"' == local_site.requests_for("/p")[1].headers["If-None-Match"]
 
 
-def test_last_modified_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
-    """The stored Last-Modified goes out as If-Modified-Since and a 304 is "not_modified"."""
+def test_r17_last_modified_sent_back_and_304_is_not_modified(local_site: LocalSite) -> None:
+    """The stored Last-Modified goes out as If-Modified-Since and a 304 is "not_modified" (R17)."""
     stamp = "Wed, 01 Jan 2025 10:00:00 GMT"
     local_site.set("/p", PAGE, last_modified=stamp)
     with make_fetcher() as fetcher:
@@ -197,10 +198,10 @@ def test_refused_connection_fails_with_reason(fake_time: FakeTime) -> None:
     assert 2 == result.attempts
 
 
-def test_long_retry_after_fails_fast_and_holds_the_host(
+def test_r18_long_retry_after_fails_fast_and_holds_the_host(
     local_site: LocalSite, fake_time: FakeTime
 ) -> None:
-    """429 with Retry-After: 120 fails at once; the host gets no request until 120 s pass."""
+    """429 with Retry-After: 120 fails at once; the host gets no request until 120 s pass (R18)."""
     local_site.handle("/p", respond(429, "slow down", {"Retry-After": "120"}))
     local_site.set("/other", PAGE)
     with make_fetcher(fake_time) as fetcher:
@@ -220,8 +221,8 @@ def test_long_retry_after_fails_fast_and_holds_the_host(
     assert ["/p", "/other"] == local_site.paths()
 
 
-def test_retry_after_http_date_is_honoured(local_site: LocalSite, fake_time: FakeTime) -> None:
-    """A Retry-After given as an HTTP date two minutes ahead holds the host for two minutes."""
+def test_r18_retry_after_http_date_is_honoured(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """R18: a Retry-After HTTP date two minutes ahead holds the host for two minutes."""
     when = email.utils.formatdate(time.time() + 120, usegmt=True)
     local_site.handle("/p", respond(503, "down", {"Retry-After": when}))
     with make_fetcher(fake_time) as fetcher:
@@ -233,8 +234,8 @@ def test_retry_after_http_date_is_honoured(local_site: LocalSite, fake_time: Fak
     assert 1 == len(local_site.paths())
 
 
-def test_absurd_retry_after_is_clamped(local_site: LocalSite, fake_time: FakeTime) -> None:
-    """A Retry-After of years holds the host only for max_retry_after."""
+def test_r18_absurd_retry_after_is_clamped(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """A Retry-After of years holds the host only for max_retry_after (R18)."""
     local_site.handle("/p", sequence(respond(429, "", {"Retry-After": "999999999"})))
     local_site.set("/q", PAGE)
     with make_fetcher(fake_time, max_retry_after=600.0) as fetcher:
@@ -260,8 +261,8 @@ def test_parse_retry_after_forms() -> None:
 # robots.txt (R16).
 
 
-def test_robots_disallowed_path_is_never_requested(local_site: LocalSite) -> None:
-    """A path robots.txt disallows is "blocked" and not requested; robots.txt is read once."""
+def test_r16_robots_disallowed_path_is_never_requested(local_site: LocalSite) -> None:
+    """A path robots.txt disallows is "blocked" and not requested; robots.txt is read once (R16)."""
     local_site.set("/robots.txt", "User-agent: *\nDisallow: /private\n", content_type="text/plain")
     local_site.set("/private/p", PAGE)
     local_site.set("/public", PAGE)
@@ -273,6 +274,22 @@ def test_robots_disallowed_path_is_never_requested(local_site: LocalSite) -> Non
     assert 0 == blocked.attempts
     assert "ok" == allowed.outcome
     assert ["/robots.txt", "/public"] == local_site.paths()
+    assert USER_AGENT == local_site.requests_for("/robots.txt")[0].headers["User-Agent"]
+
+
+def test_r16_robots_request_carries_our_user_agent_and_a_timeout(local_site: LocalSite) -> None:
+    """A robots.txt that never answers ends at the read timeout; nothing else is fetched (R16)."""
+    local_site.handle("/robots.txt", hang())
+    local_site.set("/p", PAGE)
+    started = time.monotonic()
+    with make_fetcher(obey_robots=True, read_timeout=0.3, deadline=5.0) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    elapsed = time.monotonic() - started
+    assert "failed" == result.outcome
+    assert "robots.txt unreachable" in error_of(result)
+    assert "read timeout" in error_of(result)
+    assert elapsed < 1.5
+    assert ["/robots.txt"] == local_site.paths()
     assert USER_AGENT == local_site.requests_for("/robots.txt")[0].headers["User-Agent"]
 
 
@@ -290,8 +307,8 @@ def test_robots_rules_for_our_agent_apply(local_site: LocalSite) -> None:
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_robots_401_403_disallow_everything(local_site: LocalSite, status: int) -> None:
-    """robots.txt answering 401 or 403 means nothing may be fetched from the host."""
+def test_r16_robots_401_403_disallow_everything(local_site: LocalSite, status: int) -> None:
+    """robots.txt answering 401 or 403 means nothing may be fetched from the host (R16)."""
     local_site.set("/robots.txt", "no", status=status)
     local_site.set("/p", PAGE)
     with make_fetcher(obey_robots=True) as fetcher:
@@ -300,10 +317,10 @@ def test_robots_401_403_disallow_everything(local_site: LocalSite, status: int) 
     assert ["/robots.txt"] == local_site.paths()
 
 
-def test_robots_5xx_means_nothing_fetched_this_time(
+def test_r16_robots_5xx_means_nothing_fetched_this_time(
     local_site: LocalSite, fake_time: FakeTime
 ) -> None:
-    """robots.txt answering 503 stops the host for now; once it reads, pages are fetched."""
+    """robots.txt answering 503 stops the host for now; once it reads, pages are fetched (R16)."""
     local_site.set("/robots.txt", "down", status=503)
     local_site.set("/p", PAGE)
     with make_fetcher(fake_time, obey_robots=True) as fetcher:
@@ -319,8 +336,8 @@ def test_robots_5xx_means_nothing_fetched_this_time(
     assert ["/robots.txt", "/robots.txt", "/p"] == local_site.paths()
 
 
-def test_robots_404_allows_everything(local_site: LocalSite) -> None:
-    """No robots.txt (404) means every path may be fetched."""
+def test_r16_robots_404_allows_everything(local_site: LocalSite) -> None:
+    """No robots.txt (404) means every path may be fetched (R16)."""
     local_site.set("/p", PAGE)
     with make_fetcher(obey_robots=True) as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p")))
@@ -338,8 +355,8 @@ def test_robots_redirect_to_refused_host_counts_as_absent(local_site: LocalSite)
     assert ["/robots.txt", "/p"] == local_site.paths()
 
 
-def test_robots_crawl_delay_paces_the_host(local_site: LocalSite, fake_time: FakeTime) -> None:
-    """Crawl-delay: 10 spaces every request to the host by 10 s."""
+def test_r16_robots_crawl_delay_paces_the_host(local_site: LocalSite, fake_time: FakeTime) -> None:
+    """Crawl-delay: 10 spaces every request to the host by 10 s (R16)."""
     local_site.set(
         "/robots.txt", "User-agent: *\nCrawl-delay: 10\nAllow: /\n", content_type="text/plain"
     )
@@ -407,8 +424,8 @@ def test_fetch_many_with_nothing_yields_nothing() -> None:
 # Size cap (R19).
 
 
-def test_large_declared_body_stops_at_cap(local_site: LocalSite) -> None:
-    """A 50 MiB page with a Content-Length is refused at the cap without reading it."""
+def test_r19_large_declared_body_stops_at_cap(local_site: LocalSite) -> None:
+    """A 50 MiB page with a Content-Length is refused at the cap without reading it (R19)."""
     local_site.set("/big", b"a" * (50 * 2**20))
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/big")))
@@ -417,8 +434,8 @@ def test_large_declared_body_stops_at_cap(local_site: LocalSite) -> None:
     assert 200 == result.status
 
 
-def test_large_streamed_body_stops_at_cap(local_site: LocalSite) -> None:
-    """A 50 MiB page without a Content-Length is read only up to the cap."""
+def test_r19_large_streamed_body_stops_at_cap(local_site: LocalSite) -> None:
+    """A 50 MiB page without a Content-Length is read only up to the cap (R19)."""
     local_site.handle("/big", stream_without_length(b"a" * 2**20, 50))
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/big")))
@@ -426,8 +443,10 @@ def test_large_streamed_body_stops_at_cap(local_site: LocalSite) -> None:
     assert f"too large (> {10 * 2**20} bytes)" == result.error
 
 
-def test_gzip_bomb_stops_at_cap(local_site: LocalSite, caplog: pytest.LogCaptureFixture) -> None:
-    """A small gzip body that inflates to 100 MiB stops at the cap on decoded bytes, logged."""
+def test_r19_gzip_bomb_stops_at_cap(
+    local_site: LocalSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    """R19: a small gzip body inflating to 100 MiB stops at the cap on decoded bytes, logged."""
     bomb = gzip.compress(b"a" * (100 * 2**20))
     local_site.set("/bomb", bomb, headers={"Content-Encoding": "gzip"})
     with make_fetcher(max_bytes=2**20) as fetcher:
@@ -470,8 +489,8 @@ def test_cp1252_without_charset_reads_curly_quotes(local_site: LocalSite) -> Non
     )
 
 
-def test_meta_charset_without_header(local_site: LocalSite) -> None:
-    """<meta charset> decides when the header has none."""
+def test_r19_meta_charset_without_header(local_site: LocalSite) -> None:
+    """<meta charset> decides when the header has none (R19)."""
     body = '<meta charset="iso-8859-15"><p>Budget \u20ac5M</p>'.encode("iso-8859-15")
     local_site.set("/p", body, content_type="text/html")
     with make_fetcher() as fetcher:
@@ -479,8 +498,8 @@ def test_meta_charset_without_header(local_site: LocalSite) -> None:
     assert "<p>Budget \u20ac5M</p>" in (result.text or "")
 
 
-def test_meta_http_equiv_charset_without_header(local_site: LocalSite) -> None:
-    """<meta http-equiv="Content-Type" content="...; charset=..."> decides too."""
+def test_r19_meta_http_equiv_charset_without_header(local_site: LocalSite) -> None:
+    """<meta http-equiv="Content-Type" content="...; charset=..."> decides too (R19)."""
     body = (
         '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
         "<p>\u041c\u043e\u0441\u043a\u0432\u0430</p>"
@@ -582,8 +601,8 @@ def test_redirect_chain_within_limit_is_followed(local_site: LocalSite) -> None:
     assert 6 == result.attempts
 
 
-def test_redirect_chain_beyond_limit_fails(local_site: LocalSite) -> None:
-    """Six hops with a limit of five fail without requesting the sixth target."""
+def test_r19_redirect_chain_beyond_limit_fails(local_site: LocalSite) -> None:
+    """Six hops with a limit of five fail without requesting the sixth target (R19)."""
     for hop in range(6):
         local_site.handle(f"/r{hop}", redirect(f"/r{hop + 1}"))
     local_site.set("/r6", PAGE)
@@ -605,8 +624,8 @@ def test_redirect_loop_fails(local_site: LocalSite) -> None:
     assert ["/a", "/b"] == local_site.paths()
 
 
-def test_redirect_to_not_allowed_host_is_refused(local_site: LocalSite) -> None:
-    """A redirect to another host not in the allowed hosts is refused before resolving it."""
+def test_r22_redirect_to_not_allowed_host_is_refused(local_site: LocalSite) -> None:
+    """A redirect to another host not in the allowed hosts is refused before resolving it (R22)."""
     resolved: list[str] = []
 
     def resolve(host: str, port: int) -> list[tuple]:
@@ -621,8 +640,8 @@ def test_redirect_to_not_allowed_host_is_refused(local_site: LocalSite) -> None:
     assert [] == resolved
 
 
-def test_redirect_to_loopback_host_is_refused_even_when_allowed(local_site: LocalSite) -> None:
-    """An allowed host that resolves to a loopback address is refused and never requested."""
+def test_r22_redirect_to_loopback_host_is_refused_even_when_allowed(local_site: LocalSite) -> None:
+    """An allowed host that resolves to a loopback address is refused and never requested (R22)."""
     local_site.handle("/p", redirect(f"http://localhost:{local_site.port}/secret"))
     local_site.set("/secret", PAGE)
     with make_fetcher() as fetcher:
@@ -634,8 +653,8 @@ def test_redirect_to_loopback_host_is_refused_even_when_allowed(local_site: Loca
     assert ["/p"] == local_site.paths()
 
 
-def test_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> None:
-    """A redirect to 169.254.169.254 is refused as link-local even when listed."""
+def test_r22_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> None:
+    """A redirect to 169.254.169.254 is refused as link-local even when listed (R22)."""
     local_site.handle("/p", redirect("http://169.254.169.254/latest/meta-data/"))
     with make_fetcher() as fetcher:
         result = fetcher.fetch(
@@ -645,8 +664,8 @@ def test_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> None:
     assert "link-local" in error_of(result)
 
 
-def test_untrusted_link_to_loopback_is_refused(local_site: LocalSite) -> None:
-    """A followed link (trusted=False) to a loopback host is refused before any request."""
+def test_r22_untrusted_link_to_loopback_is_refused(local_site: LocalSite) -> None:
+    """A followed link (trusted=False) to a loopback host is refused before any request (R22)."""
     local_site.set("/p", PAGE)
     with make_fetcher() as fetcher:
         result = fetcher.fetch(FetchRequest(local_site.url("/p"), trusted=False))
@@ -679,8 +698,8 @@ def test_non_http_redirect_is_refused(local_site: LocalSite) -> None:
         ("::ffff:10.0.0.1", "private"),
     ],
 )
-def test_unsafe_host_reason_names_non_public_addresses(address: str, kind: str) -> None:
-    """Allowed hosts resolving to non-public addresses are refused with the kind named."""
+def test_r22_unsafe_host_reason_names_non_public_addresses(address: str, kind: str) -> None:
+    """Allowed hosts resolving to non-public addresses are refused with the kind named (R22)."""
 
     def resolve(host: str, port: int) -> list[tuple]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
@@ -705,8 +724,8 @@ def test_unsafe_host_reason_allows_public_allowed_host() -> None:
 # Timeouts and the deadline (R9).
 
 
-def test_server_that_never_answers_times_out(local_site: LocalSite) -> None:
-    """A server that accepts and never answers fails at the read timeout, quickly."""
+def test_r9_server_that_never_answers_times_out(local_site: LocalSite) -> None:
+    """A server that accepts and never answers fails at the read timeout, quickly (R9)."""
     local_site.handle("/p", hang())
     started = time.monotonic()
     with make_fetcher(read_timeout=0.3, retries=1, backoff_base=0.05) as fetcher:
@@ -718,8 +737,8 @@ def test_server_that_never_answers_times_out(local_site: LocalSite) -> None:
     assert elapsed < 2.0
 
 
-def test_trickling_body_stops_at_the_deadline(local_site: LocalSite) -> None:
-    """A body sent a byte at a time stops at the overall deadline, not the read timeout."""
+def test_r9_trickling_body_stops_at_the_deadline(local_site: LocalSite) -> None:
+    """A body sent a byte at a time stops at the overall deadline, not the read timeout (R9)."""
     local_site.handle("/p", trickle(b"x" * 1000, interval=0.02))
     started = time.monotonic()
     with make_fetcher(read_timeout=0.5, deadline=0.6) as fetcher:
@@ -728,3 +747,26 @@ def test_trickling_body_stops_at_the_deadline(local_site: LocalSite) -> None:
     assert "failed" == result.outcome
     assert "deadline of 0.6 s exceeded" == result.error
     assert elapsed < 1.5
+
+
+def test_r9_page_queued_behind_an_endless_one_keeps_its_own_deadline(local_site: LocalSite) -> None:
+    """A fetch waiting its turn behind a never-ending page of its host still gets its page (R9)."""
+    local_site.handle("/endless", trickle(b"x" * 10_000, interval=0.02))
+    local_site.set("/p", PAGE)
+    # The host's pacing (0.3 s) comes on top of the wait for the endless page to give up.
+    with make_fetcher(read_timeout=0.5, deadline=0.6, min_host_delay=0.3) as fetcher:
+        results: dict[str, FetchResult] = {}
+        endless = threading.Thread(
+            target=lambda: results.update(
+                endless=fetcher.fetch(FetchRequest(local_site.url("/endless")))
+            )
+        )
+        endless.start()
+        deadline = time.monotonic() + 2
+        while not local_site.requests_for("/endless") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        queued = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        endless.join(timeout=5)
+    assert "deadline of 0.6 s exceeded" == results["endless"].error
+    assert "ok" == queued.outcome
+    assert queued.duration >= 0.4, "it did wait for the host"

@@ -57,7 +57,7 @@ def test_accepted_message_is_sent_with_its_envelope(smtp_sink: SmtpSink):
     assert ".leading dot survives dot-stuffing\n" in received.message.get_content()
 
 
-def test_451_at_rcpt_is_transient(smtp_sink: SmtpSink):
+def test_r5_451_at_rcpt_is_transient(smtp_sink: SmtpSink):
     """A 4xx at RCPT is worth another try later (R5)."""
     smtp_sink.behaviour = "rcpt_4xx"
     with Mailer(settings_for(smtp_sink)) as mailer:
@@ -66,7 +66,7 @@ def test_451_at_rcpt_is_transient(smtp_sink: SmtpSink):
     assert [] == smtp_sink.messages
 
 
-def test_550_at_rcpt_is_permanent_with_the_reply(smtp_sink: SmtpSink):
+def test_r5_550_at_rcpt_is_permanent_with_the_reply(smtp_sink: SmtpSink):
     """A 5xx at RCPT is final, and the server's words are kept (R5)."""
     smtp_sink.behaviour = "rcpt_5xx"
     with Mailer(settings_for(smtp_sink)) as mailer:
@@ -84,7 +84,7 @@ def test_connection_survives_a_refused_recipient(smtp_sink: SmtpSink):
     assert 1 == smtp_sink.connections
 
 
-def test_421_at_connect_is_transient(smtp_sink: SmtpSink):
+def test_r6_421_at_connect_is_transient(smtp_sink: SmtpSink):
     """A server that answers 421 at once is unavailable for now (R6)."""
     smtp_sink.behaviour = "always_421"
     with Mailer(settings_for(smtp_sink)) as mailer:
@@ -118,7 +118,7 @@ def test_dropped_connection_is_transient_and_the_next_send_reconnects(smtp_sink:
     assert 1 == len(smtp_sink.messages)
 
 
-def test_silent_server_fails_within_the_timeout(smtp_sink: SmtpSink):
+def test_r7_silent_server_fails_within_the_timeout(smtp_sink: SmtpSink):
     """A server that accepts TCP and never answers fails in about `timeout` seconds (R7)."""
     smtp_sink.behaviour = "hang"
     with Mailer(settings_for(smtp_sink, timeout=1.0)) as mailer:
@@ -129,7 +129,7 @@ def test_silent_server_fails_within_the_timeout(smtp_sink: SmtpSink):
     assert 0.9 <= elapsed < 1.9
 
 
-def test_server_going_silent_on_an_open_connection_fails_within_the_timeout(smtp_sink: SmtpSink):
+def test_r7_server_going_silent_on_an_open_connection_fails_within_the_timeout(smtp_sink: SmtpSink):
     """A timeout on a reused connection is not retried, so the bound holds there too (R7)."""
     with Mailer(settings_for(smtp_sink, timeout=1.0)) as mailer:
         assert "sent" == mailer.send(message()).outcome
@@ -150,8 +150,8 @@ def test_refused_connection_is_transient(smtp_sink: SmtpSink):
     assert delivery.reply.startswith("connect:")
 
 
-def test_smtp_down_then_back(smtp_sink: SmtpSink):
-    """The same Mailer fails while the server is down and delivers once it is back."""
+def test_r1_smtp_down_then_back(smtp_sink: SmtpSink):
+    """The same Mailer fails while the server is down and delivers once it is back (R1)."""
     with Mailer(settings_for(smtp_sink)) as mailer:
         assert "sent" == mailer.send(message()).outcome
         smtp_sink.stop()
@@ -172,7 +172,7 @@ def test_connection_closed_between_sends_is_reopened(smtp_sink: SmtpSink):
     assert 2 == len(smtp_sink.messages)
 
 
-def test_n_messages_make_n_transactions_with_one_rcpt_each(smtp_sink: SmtpSink):
+def test_r8_n_messages_make_n_transactions_with_one_rcpt_each(smtp_sink: SmtpSink):
     """N recipients give N transactions on one connection, each with one RCPT (R8)."""
     recipients = [f"reader{n}@example.net" for n in range(5)]
     with Mailer(settings_for(smtp_sink)) as mailer:
@@ -211,7 +211,7 @@ def test_login_then_send(smtp_sink: SmtpSink):
     assert ["watcher"] == smtp_sink.logins
 
 
-def test_535_at_auth_is_auth_failed(smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture):
+def test_r5_535_at_auth_is_auth_failed(smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture):
     """A 535 at AUTH is "auth_failed", left to the caller to log as its one error (R5)."""
     smtp_sink.behaviour = "auth_535"
     with Mailer(settings_for(smtp_sink, username="watcher", password=PASSWORD)) as mailer:
@@ -229,7 +229,7 @@ def test_wrong_password_is_auth_failed(smtp_sink: SmtpSink):
         assert "auth_failed" == mailer.send(message()).outcome
 
 
-def test_password_appears_in_no_log_record_or_reply(
+def test_r24_password_appears_in_no_log_record_or_reply(
     smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture
 ):
     """At DEBUG, through success and failures, the password is never logged nor returned (R24)."""

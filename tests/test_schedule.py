@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -33,8 +35,8 @@ def test_recent_fetch_runs_one_interval_after_it():
     assert last + timedelta(minutes=10) == first
 
 
-def test_overdue_source_runs_once_soon():
-    """After a downtime of 10 intervals, the source runs once soon, then one interval later."""
+def test_r13_overdue_source_runs_once_soon():
+    """R13: after a downtime of 10 intervals, the source runs once soon, then an interval later."""
     last = NOW - timedelta(minutes=100)
     source = page(every=600.0)
     jitter = schedule.jitter_for(600.0)
@@ -87,8 +89,8 @@ def test_jitter_is_a_capped_share_of_the_interval(every, expected):
 
 
 @pytest.mark.parametrize(("every", "expected"), [(1.0, 60.0), (1800.0, 1800.0), (None, 3600.0)])
-def test_misfire_grace_well_above_apscheduler_default(every, expected):
-    """A run may start up to one interval late (at least a minute) and still run."""
+def test_r10_misfire_grace_well_above_apscheduler_default(every, expected):
+    """A run may start up to one interval late (at least a minute) and still run (R10)."""
     assert expected == schedule.misfire_grace_for(every)
 
 
@@ -106,8 +108,8 @@ def test_interval_trigger_keeps_the_mean_period():
     assert 100.0 == pytest.approx(sum(gaps) / len(gaps), abs=0.5)
 
 
-def test_add_source_jobs_sets_single_instance_coalescing_jobs():
-    """Each source gets one job: first run from the database, max 1 instance, coalesced."""
+def test_r9_r13_add_source_jobs_sets_single_instance_coalescing_jobs():
+    """R9, R13: one job per source, first run from the database, max 1 instance, coalesced."""
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.start(paused=True)
     try:
@@ -136,6 +138,40 @@ def test_add_source_jobs_sets_single_instance_coalescing_jobs():
         assert ("never",) == jobs["source:never"].args
     finally:
         scheduler.shutdown(wait=False)
+
+
+class EarliestRandom(random.Random):
+    """A random source whose uniform() always gives the low end: no jitter, exact times."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return a
+
+
+def test_r10_job_starting_late_still_runs_once():
+    """A run due 150 s ago (the daemon was busy) still runs, once, and is not reported missed."""
+    runs: list[str] = []
+    missed: list[str] = []
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_listener(lambda event: missed.append(event.job_id), EVENT_JOB_MISSED)
+    now = datetime.now(UTC)
+    schedule.add_source_jobs(
+        scheduler,
+        [page("late", every=600.0)],
+        {"late": now - timedelta(seconds=750)},
+        runs.append,
+        now=now - timedelta(seconds=150),  # the first run was computed, then the daemon stalled
+        rng=EarliestRandom(),
+        timezone=UTC,
+    )
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 2
+        while not runs and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # room for a second, catch-up run, were there one
+    finally:
+        scheduler.shutdown(wait=False)
+    assert (["late"], []) == (runs, missed)
 
 
 def test_remove_source_jobs_keeps_other_jobs():

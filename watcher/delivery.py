@@ -164,7 +164,14 @@ def _record(
         summary.sent += len(alert_ids)
         return True
     if delivery.outcome == "auth_failed":
-        log.error("SMTP authentication failed, sending paused: %s", delivery.reply)
+        # One error per pause (R5): the daemon tries again every few seconds, and a log
+        # that repeats the same error each time buries it. Later tries are warnings.
+        already_paused = _stored_smtp_error(store) is not None
+        log.log(
+            logging.WARNING if already_paused else logging.ERROR,
+            "SMTP authentication failed, sending paused: %s",
+            delivery.reply,
+        )
         summary.auth_failed = True
         summary.errors.append(f"SMTP authentication failed: {delivery.reply}")
         return False
@@ -192,6 +199,11 @@ def _record(
 
 def _attempts(store: Store, alert_id: int) -> int:
     return int(store.query("SELECT attempts FROM alerts WHERE id = ?", (alert_id,))[0][0])
+
+
+def _stored_smtp_error(store: Store) -> str | None:
+    rows = store.query("SELECT smtp_error FROM daemon WHERE id = 1")
+    return rows[0]["smtp_error"] if rows else None
 
 
 def _record_smtp_health(store: Store, summary: SendSummary) -> None:

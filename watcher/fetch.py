@@ -9,6 +9,7 @@ or HTTP trouble: it returns a FetchResult whose outcome is "ok", "not_modified",
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import email.utils
 import ipaddress
@@ -180,6 +181,13 @@ class _HostState:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+@dataclass
+class _Deadline:
+    """When a fetch must be over, on the Fetcher's clock."""
+
+    at: float
+
+
 Resolver = Callable[..., list[tuple]]
 
 
@@ -256,7 +264,7 @@ class Fetcher:
         started = self.clock()
         progress = _Progress(final_url=request.url)
         try:
-            answer = self._follow_redirects(request, progress, started + self.deadline)
+            answer = self._follow_redirects(request, progress, _Deadline(started + self.deadline))
         except _Stop as stop:
             log.warning("%s %s: %s", stop.outcome, request.url, stop.error)
             return self._result(request, progress, started, stop.outcome, error=stop.error)
@@ -307,7 +315,7 @@ class Fetcher:
     # Redirects, and the checks made at every hop.
 
     def _follow_redirects(
-        self, request: FetchRequest, progress: _Progress, deadline_at: float
+        self, request: FetchRequest, progress: _Progress, deadline: _Deadline
     ) -> _Answer:
         own_host = _hostname(request.url) if request.trusted else None
         headers = _conditional_headers(request)
@@ -317,8 +325,8 @@ class Fetcher:
             progress.final_url = url
             self._check_target(url, own_host, request.allowed_hosts)
             if self.obey_robots:
-                self._check_robots(url, own_host, request.allowed_hosts, deadline_at)
-            answer = self._get_with_retries(url, headers, request.accept, progress, deadline_at)
+                self._check_robots(url, own_host, request.allowed_hosts, deadline)
+            answer = self._get_with_retries(url, headers, request.accept, progress, deadline)
             if answer.status not in REDIRECT_STATUSES:
                 return answer
             location = answer.headers.get("Location")
@@ -349,10 +357,10 @@ class Fetcher:
     # robots.txt
 
     def _check_robots(
-        self, url: str, own_host: str | None, allowed_hosts: frozenset[str], deadline_at: float
+        self, url: str, own_host: str | None, allowed_hosts: frozenset[str], deadline: _Deadline
     ) -> None:
         parts = urlsplit(url)
-        rules = self._robots_rules(parts.scheme, parts.netloc, own_host, allowed_hosts, deadline_at)
+        rules = self._robots_rules(parts.scheme, parts.netloc, own_host, allowed_hosts, deadline)
         if rules.unreachable:
             raise _Stop("failed", f"not fetched: {rules.unreachable}")
         if rules.parser is None:
@@ -368,7 +376,7 @@ class Fetcher:
         netloc: str,
         own_host: str | None,
         allowed_hosts: frozenset[str],
-        deadline_at: float,
+        deadline: _Deadline,
     ) -> _RobotsRules:
         state = self._host_state(netloc)
         # One thread reads a host's robots.txt; the others wait for its answer.
@@ -376,7 +384,7 @@ class Fetcher:
             rules = state.robots.get(scheme)
             if rules is not None and rules.expires > self.clock():
                 return rules
-            rules = self._read_robots(scheme, netloc, own_host, allowed_hosts, deadline_at)
+            rules = self._read_robots(scheme, netloc, own_host, allowed_hosts, deadline)
             state.robots[scheme] = rules
         crawl_delay = 0.0
         if rules.parser is not None:
@@ -396,12 +404,12 @@ class Fetcher:
         netloc: str,
         own_host: str | None,
         allowed_hosts: frozenset[str],
-        deadline_at: float,
+        deadline: _Deadline,
     ) -> _RobotsRules:
         url = urlunsplit((scheme, netloc, "/robots.txt", "", ""))
         for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
-                answer = self._attempt(url, {}, None, None, deadline_at, ROBOTS_MAX_BYTES)
+                answer = self._attempt(url, {}, None, None, deadline, ROBOTS_MAX_BYTES)
             except _Transient as trouble:
                 return self._robots_unreachable(url, trouble.error)
             except _NotNow:
@@ -448,12 +456,12 @@ class Fetcher:
         headers: dict[str, str],
         accept: frozenset[str],
         progress: _Progress,
-        deadline_at: float,
+        deadline: _Deadline,
     ) -> _Answer:
         error = ""
         for attempt in range(1, self.retries + 2):
             try:
-                return self._attempt(url, headers, accept, progress, deadline_at, self.max_bytes)
+                return self._attempt(url, headers, accept, progress, deadline, self.max_bytes)
             except _Transient as trouble:
                 error = trouble.error
                 retry_after = trouble.retry_after
@@ -463,7 +471,7 @@ class Fetcher:
             if attempt > self.retries:
                 break
             wait = retry_after if retry_after is not None else self._backoff(attempt)
-            if self.clock() + wait >= deadline_at:
+            if self.clock() + wait >= deadline.at:
                 raise _Stop("failed", f"{error}; no time left to retry within the deadline")
             log.info("%s: %s; retry %d in %.1f s", url, error, attempt, wait)
             self.sleep(wait)
@@ -480,18 +488,18 @@ class Fetcher:
         headers: dict[str, str],
         accept: frozenset[str] | None,
         progress: _Progress | None,
-        deadline_at: float,
+        deadline: _Deadline,
         max_bytes: int,
     ) -> _Answer:
         """One paced request; reads the body of a 2xx answer. Raises _Transient or _Stop."""
         state = self._host_state(urlsplit(url).netloc)
-        with state.lock:
+        with self._host_turn(state, url, deadline):
             now = self.clock()
             if now < state.not_before:
                 raise _NotNow(self._rate_limit_text(url))
             wait = state.next_request_at - now
             if wait > 0:
-                if wait > self.max_host_wait or now + wait >= deadline_at:
+                if wait > self.max_host_wait or now + wait >= deadline.at:
                     raise _NotNow(
                         f"{urlsplit(url).netloc} asks for {self._delay_of(state):g} s "
                         f"between requests; the next one may start in {wait:.0f} s"
@@ -502,7 +510,7 @@ class Fetcher:
             nbytes = 0
             error: str | None = None
             try:
-                answer = self._request(url, headers, accept, deadline_at, max_bytes)
+                answer = self._request(url, headers, accept, deadline, max_bytes)
                 status = answer.status
                 nbytes = len(answer.body or b"")
                 if status == 429 or (status >= 500 and status not in PERMANENT_SERVER_ERRORS):
@@ -527,6 +535,26 @@ class Fetcher:
                     progress.attempts.append(Attempt(url, status, nbytes, ended - started, error))
                 log.debug("GET %s -> %s, %d bytes, %.2f s", url, status, nbytes, ended - started)
 
+    @contextlib.contextmanager
+    def _host_turn(self, state: _HostState, url: str, deadline: _Deadline) -> Iterator[None]:
+        """Hold the host's request lock: its requests go one at a time, paced.
+
+        The deadline bounds this fetch's own time on the wire (R9): time spent queueing
+        behind another fetch's slow request to the same host moves it later, else one page
+        that never finishes would fail every other page of its host. The queueing itself is
+        bounded by max_host_wait, and each request ahead by its own deadline.
+        """
+        queued_at = self.clock()
+        if not state.lock.acquire(timeout=self.max_host_wait):
+            raise _NotNow(
+                f"{urlsplit(url).netloc} was busy with other requests for {self.max_host_wait:g} s"
+            )
+        try:
+            deadline.at += max(0.0, self.clock() - queued_at)
+            yield
+        finally:
+            state.lock.release()
+
     def _delay_of(self, state: _HostState) -> float:
         return max(self.min_host_delay, state.crawl_delay)
 
@@ -535,10 +563,10 @@ class Fetcher:
         url: str,
         headers: dict[str, str],
         accept: frozenset[str] | None,
-        deadline_at: float,
+        deadline: _Deadline,
         max_bytes: int,
     ) -> _Answer:
-        remaining = deadline_at - self.clock()
+        remaining = deadline.at - self.clock()
         if remaining <= 0:
             raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
@@ -549,7 +577,7 @@ class Fetcher:
         except requests.Timeout as exc:
             if remaining < max(self.connect_timeout, self.read_timeout):
                 # The wait was cut short by the deadline, not by the server being slow.
-                self._stop_if_past_deadline(deadline_at)
+                self._stop_if_past_deadline(deadline)
             raise _Transient(_describe_timeout(exc, timeout)) from exc
         except (requests.ConnectionError, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
@@ -563,13 +591,13 @@ class Fetcher:
                 if accept is not None and content_type and content_type not in accept:
                     raise _Stop("failed", f"unsupported content type {content_type}", status)
                 try:
-                    answer.body = self._read_body(response, deadline_at, max_bytes)
+                    answer.body = self._read_body(response, deadline, max_bytes)
                 except (_Stop, _Transient) as trouble:
                     trouble.status = status
                     raise
             return answer
 
-    def _read_body(self, response: requests.Response, deadline_at: float, max_bytes: int) -> bytes:
+    def _read_body(self, response: requests.Response, deadline: _Deadline, max_bytes: int) -> bytes:
         """Stream the decoded body, stopping at the size cap and at the deadline."""
         declared = response.headers.get("Content-Length", "")
         encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
@@ -579,7 +607,7 @@ class Fetcher:
         chunks: list[bytes] = []
         total = 0
         while True:
-            remaining = deadline_at - self.clock()
+            remaining = deadline.at - self.clock()
             if remaining <= 0:
                 raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
             wait_limit = min(self.read_timeout, remaining)
@@ -593,7 +621,7 @@ class Fetcher:
                 raise _Stop("failed", f"cannot decode the {encoded} body: {exc}") from exc
             except urllib3.exceptions.ReadTimeoutError as exc:
                 if wait_limit < self.read_timeout:
-                    self._stop_if_past_deadline(deadline_at)
+                    self._stop_if_past_deadline(deadline)
                 raise _Transient(f"read timeout while receiving the body: {exc}") from exc
             except (urllib3.exceptions.HTTPError, OSError) as exc:
                 raise _Transient(f"connection broke while receiving the body: {exc}") from exc
@@ -604,9 +632,9 @@ class Fetcher:
                 raise _Stop("failed", f"too large (> {max_bytes} bytes)")
             chunks.append(chunk)
 
-    def _stop_if_past_deadline(self, deadline_at: float) -> None:
+    def _stop_if_past_deadline(self, deadline: _Deadline) -> None:
         # A socket wait cut to the deadline may wake a hair early; that is the deadline too.
-        if self.clock() >= deadline_at - 0.05:
+        if self.clock() >= deadline.at - 0.05:
             raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
 
     # Bookkeeping.
