@@ -177,3 +177,17 @@ def test_summary_lines_without_json(site: LocalSite, tmp_path: Path) -> None:
     config = write_config(tmp_path, sources_for(site, "/a"))
     result = crawl(config)
     assert "Crawled 1 sources, 1 documents: 1 new" in result.output
+
+
+def test_page_returning_to_an_earlier_text_is_a_new_snapshot(
+    site: LocalSite, tmp_path: Path
+) -> None:
+    """A -> B -> A: the revert is a real change, stored as a third snapshot, not a failure."""
+    config = write_config(tmp_path, sources_for(site, "/a"))
+    for body in ("Version A.", "Version B.", "Version A."):
+        site.set("/a", page("A", body))
+        result = crawl(config, "--json")
+        assert 0 == result.exit_code, result.output
+    assert 1 == summary(result)["changed"]
+    with Store(tmp_path / "watcher.db") as store:
+        assert 3 == store.query("SELECT count(*) FROM snapshots")[0][0]

@@ -73,8 +73,7 @@ def _initial(db: sqlite_utils.Database) -> None:
             title TEXT NOT NULL DEFAULT '',
             text TEXT NOT NULL,
             html_gz BLOB,
-            published TEXT,                        -- the document's ISO date, else the fetch's
-            UNIQUE (document_id, content_hash)
+            published TEXT                         -- the document's ISO date, else the fetch's
         );
         CREATE INDEX snapshots_document ON snapshots (document_id, id);
         CREATE TABLE findings (
