@@ -65,7 +65,8 @@ ANSWER_RULE = "time to show compliance"
 LAW = (
     r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|"
     r"sec\.)\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
-    r"an?\s+(?:federal\s+)?(?:immigration\s+)?(?:law|statute)|(?:federal\s+)?immigration\s+laws?)"
+    r"an?\s+(?:federal\s+)?(?:immigration\s+)?(?:law|statute)|(?:federal\s+)?immigration\s+laws?|"
+    r"the\s+(?:Constitution's\s+)?Supremacy\s+Clause)"
 )
 POLICY_NOUN = (
     r"(?:laws?|polic(?:y|ies)|practices?|ordinances?|provisions?|directives?|rules?|measures?|"
@@ -103,6 +104,19 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "compliant",
+        r"\b(?:found|finds|find|determined|concluded)\s+(?:that\s+there\s+(?:is|was)\s+)?no\s+"
+        r"(?:\w+\s+)?violations?\b",
+        negatable=False,
+        anchors=("violation",),
+    ),
+    _cue(
+        "compliant",
+        r"\bsatisf(?:ied|ies|y)\s+(?:\w+\s+){0,2}?(?:review|requirements?|conditions|"
+        r"(?:section\s+)?1373|the\s+(?:department|statute))\b",
+        anchors=("satisf",),
+    ),
+    _cue(
+        "compliant",
         r"\bcommend\w*\b[^;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)",
         anchors=("commend",),
     ),
@@ -128,8 +142,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "compliant",
-        r"\b(?:taken|dropped|struck|came)\s+off\s+(?:the|its|this|that)\s+(?:\w+\s+)?list",
-        anchors=("list",),
+        r"\b(?:taken|dropped|struck|came|comes|come|taking)\s+off\s+(?:(?:the|its|this|that)\s+"
+        r"(?:\w+\s+)?list|it\b)",
+        anchors=("list", " off "),
     ),
     # -- under_review: a demand for proof or documents, a review opened --------------------
     _cue(
@@ -137,7 +152,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
         r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
         r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|"
-        r"documentation|documents|records|information|evidence|proof|data|certification|opinion)",
+        r"compl(?:y|ies)|documentation|documents|records|information|evidence|proof|data|"
+        r"certification|opinion|copies|polic(?:y|ies))",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
     ),
     _cue(
@@ -198,6 +214,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         name=ANSWER_RULE,
     ),
     _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=("under",)),
+    _cue(
+        "under_review",
+        r"\b(?:review|examination|investigation|audit)\s+of\s+(?:\w+['’]?s?\s+){0,3}?(?:complian\w*|"
+        r"polic(?:y|ies)|ordinances?|laws|practices)\b|\b(?:is|are|was|were|been)\s+(?:also\s+|now\s+)?"
+        r"(?:reviewing|examining|investigating|scrutinizing)\s+(?:\w+\s+){0,4}?(?:polic(?:y|ies)|"
+        r"ordinances?|laws?|practices|complian\w*)\b",
+        anchors=("review", "examin", "investigat", "audit", "scrutiniz"),
+    ),
     # -- non_compliant: laws that violate, conflict with, are preempted by federal law -----
     _cue(
         "non_compliant",
@@ -271,8 +295,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "funding_cut",
         r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|"
-        r"pull(?:s|ed|ing)|strip(?:s|ped|ping)|cancel\w*)\b(?=[^;]{0,80}?\b(?:grants?|fund\w*|"
-        r"money|awards?|dollars|payments?)\b|[^;]{0,3}\$)",
+        r"pull(?:s|ed|ing)|strip(?:s|ped|ping)|cancel\w*|(?:refus\w+|declin\w+)\s+to\s+(?:release|"
+        r"disburse|pay|award))\b(?=[^;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|"
+        r"payments?)\b|[^;]{0,3}\$)",
         anchors=(
             "withh",
             "held back",
@@ -290,11 +315,13 @@ DEFAULT_CUES: tuple[Cue, ...] = (
             "pull",
             "strip",
             "cancel",
+            "refus",
+            "declin",
         ),
     ),
     _cue(
         "funding_cut",
-        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,3}?(?:withh[oe]ld|held\s+back|"
+        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,6}?(?:withh[oe]ld|held\s+back|"
         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b",
         anchors=(
             "withh",
@@ -414,6 +441,24 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "contests",
+        r"\b(?:will|would|to)\s+keep\s+(?:its|their|our|the)\s+(?:\w+\s+){0,2}?(?:ordinances?|"
+        r"polic(?:y|ies)|laws?|order|directive)(?:\s+in\s+place)?\b",
+        binding="contests",
+        anchors=("keep",),
+    ),
+    # The place went to court against the federal government: its officials' position too.
+    _cue(
+        "contests",
+        r"\b(?:lawsuits?|suits?|cases?|challenges?|injunction)\s+(?:\w+\s+){0,2}?(?:brought|filed|"
+        r"sought)\s+by\b|\bchallenged\s+(?:\w+\s+){0,2}?(?:in\s+court\s+)?by\b|"
+        r"\bplaintiffs\b[^;]{0,30}?\b(?:including|include|included|are|were)\b|"
+        r"\bbrought\s+(?:this|the|a|its|their)\s+(?:lawsuit|suit|case|challenge)\b",
+        binding="plaintiffs",
+        negatable=False,
+        anchors=("brought", "filed", "sought", "challenged", "plaintiffs"),
+    ),
+    _cue(
+        "contests",
         r"\b(?:victory|win)\s+for\b|\b(?:beat|beaten|defeated)\s+the\s+(?:administration|"
         r"department|federal\s+government)",
         binding="contests",
@@ -518,8 +563,8 @@ NON_FEDERAL_ACTOR = re.compile(
     r"coalition|county\s+executive|city\s+solicitor|city\s+attorney|sheriff|"
     r"landry)\b)(?=[^.;]{0,60}?\b(?:said|says|warned|warns|ruled|rules|found|finds|held|holds|"
     r"blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|threatened|wrote|argued|"
-    r"called|maintained|insisted|granted|declined|struck|enjoined|has\s+(?:said|maintained|"
-    r"argued))\b)",
+    r"called|maintained|insisted|granted|declined|struck|enjoined|cut|cuts|withheld|withholds|"
+    r"suspended|terminated|revoked|stripped|has\s+(?:said|maintained|argued))\b)",
     FLAGS,
 )
 # Phrases before a compliance claim that make it the content of a demand, not a claim.

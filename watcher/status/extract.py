@@ -20,14 +20,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
 from watcher.status import cues as rules
 from watcher.status.cues import Cue, compile_extra_cues, event_date
 from watcher.status.gazetteer import AP_ABBREVIATIONS, get_gazetteer
-from watcher.status.names import NameFinder, PageContext, RawMention, dateline_place
+from watcher.status.names import NameFinder, PageContext, RawMention, dateline_place, name_key
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,24 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=\S)|[”\"],\s+|,\s+[“\"]|\s+but\s+"
     r"|,\s+and\s+(?=(?:I|we|he|she|they|it|the\s+[Dd]epartment)\b)"
+    # A contrast or a later event is a proposition of its own: "X was on the list, while Y
+    # was not", "the first on the list since Baltimore County was taken off it".
+    r"|,?\s+(?:while|whereas)\s+|\s+since\s+(?=[A-Z])"
 )
+# Semicolons that separate the items of an enumeration ("Providence, Rhode Island; Santa Fe
+# County, New Mexico; and ...") do not end a clause.
+ENUMERATION_ITEM_WORDS = 7
 # Sections of a page that are not its story.
 BOILERPLATE_HEADING = re.compile(
-    r"^(?:related|more\s+(?:news|from|stories)|trending|sponsored|latest(?:\s+news)?|quick\s+links|"
-    r"media\s+contacts?|get\s+the\s+.*briefing|recommended|most\s+(?:read|popular)|popular|share|"
-    r"advertisement|you\s+may\s+also|read\s+more|subscribe|follow\s+us|contact)",
+    r"^(?:related|more\s+(?:\w+\s+){0,2}?(?:news|stories|headlines|coverage|videos?)\b|"
+    r"more\s+(?:from|in|on)\b|trending|sponsored|latest(?:\s+(?:news|headlines|stories))?|"
+    r"quick\s+links|media\s+contacts?|get\s+the\s+.*briefing|recommended|"
+    r"most\s+(?:read|popular|viewed|watched|shared|emailed)|popular|share|advertisement|"
+    r"you\s+(?:may|might)\s+(?:also\s+)?like|you\s+may\s+also|read\s+more|subscribe|"
+    r"follow\s+us|contact|editors?['’]?s?\s+picks?|top\s+(?:stories|headlines|news)|up\s+next|"
+    r"don['’]?t\s+miss|watch\s+(?:more|next|now|live)|in\s+case\s+you\s+missed|"
+    r"around\s+the\s+(?:web|region|nation)|also\s+(?:on|from)|what\s+to\s+read|"
+    r"further\s+reading|(?:today|tonight)['’]s\s+headlines|we\s+recommend)",
     re.IGNORECASE,
 )
 # Headings that only say what kind of places follow ("STATES:", "Cities and Towns").
@@ -73,7 +85,8 @@ MEMBERSHIP = re.compile(
     r"that\s+received|who\s+received|getting|named|cited|targeted)|\b(?:is|are|was|were)\s+(?:also\s+)?"
     r"(?:on|among)\s+(?:the|this)\s+list\b|\bon\s+the\s+list\b|\b(?:cities|jurisdictions|places|counties|"
     r"states)\s+(?:cited|named|targeted|identified)\s+(?:by|in)\b|\bsent\s+(?:\w+\s+)?letters?\s+to\b|"
-    r"\brecipients?\s+(?:were|are|include)",
+    r"\brecipients?\s+(?:were|are|include)|\b(?:the|these|those)\s+(?:\w+\s+)?(?:jurisdictions|"
+    r"cities|counties|places|localities)\s+(?:are|include|included)\s*:?\s+(?-i:[A-Z])",
     re.IGNORECASE,
 )
 NEGATED_MEMBERSHIP = re.compile(r"\bnot\s+(?:among|on\s+the\s+list|one\s+of)\b", re.IGNORECASE)
@@ -101,13 +114,14 @@ GENERIC_REF = re.compile(
     r"|\b(?:cities|jurisdictions|states|counties|localities)\s+(?:and|or)\s+(?:cities|jurisdictions|"
     r"states|counties|localities)\b|\b(?:jurisdictions|cities|states|counties)\s+(?:that|which|who|with)\b"
     r"|\ban?\s+(?:city|jurisdiction|state|county|municipality)\b"
-    r"|(?<!the\s)(?<!these\s)(?<!those\s)\b(?:sanctuary\s+)?(?:cities|jurisdictions)\b(?!\s*')",
+    r"|(?<!the\s)(?<!these\s)(?<!those\s)(?<!their\s)\b(?:sanctuary\s+)?(?:cities|jurisdictions)\b"
+    r"(?!\s*')",
     re.IGNORECASE,
 )
 SINGULAR_REF = re.compile(
     r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State)(?!\s+of))\b"
 )
-FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I)\b")
+FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
 OFFICIAL_TITLES = (
     (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
     (re.compile(r"\b(?:Mayor|mayor's\s+office|City\s+Hall)\b"), "city"),
@@ -115,7 +129,8 @@ OFFICIAL_TITLES = (
 )
 POLICY_REF = re.compile(
     r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+)?(?:polic(?:y|ies)|"
-    r"provisions?|laws?|ordinances?|rules?|directives?|measures?)\b",
+    r"provisions?|laws?|ordinances?|rules?|directives?|measures?|statutes?|acts?)\b"
+    r"|\bthe\s+(?:[A-Z][\w’'-]*\s+){1,4}(?:Act|Ordinance|Directive|Law)\b",
     re.IGNORECASE,
 )
 FEDERAL_SPEAKER = re.compile(
@@ -127,6 +142,14 @@ QUESTION_OR_HYPOTHESIS = re.compile(
     r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
 )
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
+# What the statuses are about: a page with none of these words is about something else.
+TOPIC = re.compile(
+    r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
+    r"federal\s+law|welcoming\s+cit|trust\s+act|customs\s+enforcement|border\s+patrol",
+    re.IGNORECASE,
+)
+CELL_KINDS = {"city": "city", "town": "city", "county": "county", "parish": "county",
+              "state": "state"}  # fmt: skip
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 
 
@@ -176,6 +199,8 @@ class PageReading:
     pending: list[Pending] = field(default_factory=list)
     last_targets: list[str] = field(default_factory=list)
     last_of_kind: dict[str, str] = field(default_factory=dict)
+    on_topic: bool = True  # the page speaks of immigration or sanctuary policy at all
+    row_states: dict[int, tuple[str, str]] = field(default_factory=dict)  # table cell qualifiers
 
 
 @dataclass
@@ -236,6 +261,8 @@ class Extractor:
             speaker=inferred,
             federal_page=_is_federal_page(page),
             sanctuary_list_page=_mentions_sanctuary_list(blocks),
+            on_topic=any(TOPIC.search(block.text) for _, block in blocks),
+            row_states=self._row_states(blocks),
         )
         list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
         self._read(reading, blocks, scanned, list_page)
@@ -273,8 +300,15 @@ class Extractor:
         if match is None:
             return None
         site = match.group("site")
-        if not re.search(r"\b(?:City|County|Government|Town|Village|Metro|Mayor|Official)\b", site):
+        if not re.search(
+            r"\b(?:City|County|Government|Town|Village|Metro|Mayor|Official|Governor|State|"
+            r"Commonwealth)\b|\.gov\b",
+            site,
+        ):
             return None
+        # "Portland.gov", "AustinTexas.gov": the site's own name, split from its domain.
+        site = re.sub(r"\.gov\b", "", site)
+        site = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", site)
         found = set()
         for mention in self.names.scan(site):
             if mention.passing and mention.passing != "part of another name":
@@ -283,6 +317,35 @@ class Extractor:
             if jid and self.gazetteer.get(jid).kind != "state":  # type: ignore[union-attr]
                 found.add(jid)
         return found.pop() if len(found) == 1 else None
+
+    def _row_states(self, blocks: list[tuple[int, Block]]) -> dict[int, tuple[str, str]]:
+        """Table cells whose row gives the state in a cell of its own: position -> (state, kind).
+
+        "| Kansas City | KS | City |": the next cells qualify the place named in this one.
+        """
+        rows: dict[int, tuple[str, str]] = {}
+        for index, (position, block) in enumerate(blocks):
+            if block.tag != "td" or index + 1 >= len(blocks):
+                continue
+            cell = blocks[index + 1][1]
+            state = self._state_cell(cell.text) if cell.tag == "td" else None
+            if state is None:
+                continue
+            kind = ""
+            if index + 2 < len(blocks) and blocks[index + 2][1].tag == "td":
+                kind = CELL_KINDS.get(blocks[index + 2][1].text.strip().lower(), "")
+            rows[position] = (state, kind)
+            rows[blocks[index + 1][0]] = ("", "state cell")
+        return rows
+
+    def _state_cell(self, text: str) -> str | None:
+        """The state a table cell holds and nothing else ("KS", "Kan.", "Kansas"), or None."""
+        text = text.strip()
+        if len(text) == 2 and text.isupper():
+            return self.names.state_forms.get("\0" + text)
+        if not text or len(text) > 20:
+            return None
+        return self.names.state_forms.get(name_key(text))
 
     def _looks_like_list_page(
         self,
@@ -317,7 +380,10 @@ class Extractor:
         kind_hint = ""
         for position, block in blocks:
             text = block.text
-            category = CATEGORY_HEADING.match(text.strip())
+            if block.tag in {"td", "th"} and position in reading.row_states:
+                if reading.row_states[position][1] == "state cell":
+                    continue  # the state column of a table row: it qualifies the row's place
+            category = None if block.tag in {"td", "th"} else CATEGORY_HEADING.match(text.strip())
             if category:
                 kind_hint = _category_kind(category.group("kind"))
                 continue
@@ -361,6 +427,13 @@ class Extractor:
         list_page: bool,
     ) -> list[str] | None:
         """A list item: its own cues, else those of its list's introduction."""
+        if position in reading.row_states and len(mentions) == 1:
+            state, cell_kind = reading.row_states[position]
+            mention = mentions[0]
+            if mention.qualifier is None and self.names._fits_state(mention.candidates, state):
+                mentions = [replace(mention, qualifier=state)]
+            elif cell_kind == "state" and state in mention.candidates:
+                kind_hint = "state"
         places = self._resolve(reading, mentions, kind_hint)
         if not places:
             return [] if intro is not None else None
@@ -407,7 +480,7 @@ class Extractor:
                     if start <= m.start and m.end <= end
                 ]
                 clause = Clause(clause_text, sentence, position, in_clause)
-                hits = self._hits(reading, clause_text, sentence)
+                hits = self._hits(reading, clause_text, sentence, sentence[:clause_start])
                 self._note_membership(reading, clause)
                 if hits:
                     self._bind(reading, clause, hits)
@@ -432,7 +505,9 @@ class Extractor:
 
     # -- cues ---------------------------------------------------------------------------------
 
-    def _hits(self, reading: PageReading, clause: str, sentence: str) -> list[Hit]:
+    def _hits(
+        self, reading: PageReading, clause: str, sentence: str, earlier: str = ""
+    ) -> list[Hit]:
         """The statuses a clause signals, with negation, hypotheses and masks applied."""
         hits: list[Hit] = []
         masks: list[tuple[int, int, str]] = []
@@ -463,8 +538,10 @@ class Extractor:
             hits = [h for h in hits if h.status != "listed"]
         # "on the list" means the sanctuary list only on pages that speak of one.
         if reading.sanctuary_list_page and re.search(
-            r"\b(?:is|are|was|were|been|appeared|appears|remains?)\s+(?:also\s+)?on\s+(?:the|this|that|its)\s+"
-            r"(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b",
+            r"\b(?:is|are|was|were|been|appeared|appears?|remains?)\s+(?:also\s+)?on\s+"
+            r"(?:the|this|that|its)\s+(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b|"
+            r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
+            r"\blist\s+(?:\w+\s+){0,2}?(?:names|included|includes|including)\b",
             clause,
             re.IGNORECASE,
         ):
@@ -486,15 +563,18 @@ class Extractor:
                 or any(h.status == "non_compliant" for h in hits)
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
-        hits.extend(self._sued_hits(reading, clause))
+        hits.extend(self._sued_hits(reading, clause, earlier))
         return hits
 
-    def _sued_hits(self, reading: PageReading, clause: str) -> list[Hit]:
+    def _sued_hits(self, reading: PageReading, clause: str, earlier: str = "") -> list[Hit]:
         hits = []
         for match in rules.SUED_TRIGGER.finditer(clause):
             before = clause[: match.start()]
             word = match.group(0).lower()
-            if word in {"against", "over"} and not rules.LAWSUIT_WORD.search(before):
+            # "two lawsuits: one against New Jersey ... and one against King County"
+            if word in {"against", "over"} and not rules.LAWSUIT_WORD.search(
+                earlier + " " + before
+            ):
                 continue
             if rules.SUED_BLOCKED.search(before) or rules.negated(before):
                 continue
@@ -507,10 +587,20 @@ class Extractor:
         when = event_date(clause.sentence, reading.page.published)
         evidence = clause.sentence
         federal_targets: list[str] = []
+        # A page that never speaks of immigration asserts a status only where the sentence
+        # names the federal government acting ("the league gave Portland a final warning").
+        if not reading.on_topic and not rules.FEDERAL_ACTOR.search(clause.sentence):
+            return
         for hit in hits:
             status = hit.status
             if hit.binding == "stance":
                 status = "compliant" if self._federal_voice(clause.text) else "contests"
+            if hit.binding == "plaintiffs":
+                # Places that sued the federal government: all of those named with the suit.
+                after = _objects(clause, hit.position) or [jid for _, jid in clause.places]
+                for jid in after or self._contest_targets(reading, clause):
+                    self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
+                continue
             if status == "contests":
                 for jid in self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
@@ -569,6 +659,8 @@ class Extractor:
             if not FIRST_PERSON.search(clause.text):
                 return []
         named = [jid for _, jid in clause.places]
+        if reading.speaker and FIRST_PERSON.search(clause.text):
+            return [reading.speaker]  # "we", "our policies" on a government's own page
         if named:
             # The one who speaks: the page's speaker if named, else the first place named
             # ("Philadelphia Mayor Jim Kenney has said his city follows federal law").
@@ -736,7 +828,13 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     clauses = []
     start = 0
+    parts = sentence.split("; ")
+    enumeration = len(parts) >= 3 and all(
+        len(part.split()) <= ENUMERATION_ITEM_WORDS for part in parts[1:-1]
+    )
     for match in CLAUSE_BREAK.finditer(sentence):
+        if enumeration and match.group().startswith(";"):
+            continue
         clauses.append((start, sentence[start : match.start()]))
         start = match.end()
     clauses.append((start, sentence[start:]))
@@ -801,7 +899,7 @@ def _only(hits: list[Hit], statuses: set[str]) -> bool:
 def _only_generic(text: str) -> bool:
     """A clause whose only group words are generic ("sanctuary cities", "cities and states")."""
     return bool(GENERIC_REF.search(text)) and not re.search(
-        r"\b(?:the|these|those)\s+"
+        r"\b(?:the|these|those|their)\s+"
         + GROUP_NOUN
         + r"|\beach\s+(?:jurisdiction|recipient)\b|\bletters\b",
         text,

@@ -85,8 +85,25 @@ OWNER_WORDS = frozenset(
 )  # fmt: skip
 DATELINE_RE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z.'’\- ]+?)(?:,\s*(?P<state>[A-Z][A-Za-z.]+(?:\s?[A-Z][A-Za-z.]+)?))?"
-    r"\s*(?:\([A-Za-z0-9 .]+\))?\s*[—–-]{1,2}\s"
+    # Government releases date their datelines: "ROCKVILLE, Md., January 20, 2026—".
+    r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"\s*(?:\([A-Za-z0-9 .]+\))?\s*(?:[—–]\s?|-{1,2}\s)"
 )
+# Titles before a surname: "Mayor Wilson", "Gov. Bob Ferguson" name a person, not a place.
+PERSON_TITLES = frozenset(
+    """mayor gov governor sheriff judge sen senator rep representative councilor councilman
+    councilwoman councilmember commissioner president secretary chief executive superintendent
+    general director lt gen dr mr mrs ms chairman chairwoman chair speaker spokesman
+    spokeswoman spokesperson treasurer comptroller manager counsel prosecutor""".split()
+)  # fmt: skip
+# Abbreviated titles whose period does not end a sentence.
+TITLE_ABBREVIATIONS = frozenset("gov sen rep lt gen dr mr mrs ms atty supt".split())
+# Offices after a name that make it the state ("New York Gov. Kathy Hochul").
+STATE_OFFICES = frozenset("gov governor governors legislature lawmakers legislators".split())
+# Offices before "X of <place>" that say which kind of place ("Governor Kathy Hochul of New York").
+OFFICE_KINDS = {"gov": "state", "governor": "state", "mayor": "city"}
+# Capitalised words after a state that make the phrase its law ("Oregon Revised Statutes").
+LAW_NAME_WORDS = frozenset("revised statutes code constitution municipal compiled general".split())
 
 
 class Token(NamedTuple):
@@ -158,6 +175,9 @@ class PageContext:
     qualified: dict[str, str] = field(default_factory=dict)  # key -> state code
     states: Counter[str] = field(default_factory=Counter)
     named: set[str] = field(default_factory=set)  # ids resolved so far
+    kinds: dict[str, set[str]] = field(default_factory=dict)  # key -> kinds the page marked
+    seen: set[str] = field(default_factory=set)  # ids of unambiguous mentions anywhere
+    persons: set[str] = field(default_factory=set)  # keys the page uses as a person's name
 
 
 class NameFinder:
@@ -190,6 +210,17 @@ class NameFinder:
             first = key_tokens[0].norm
             self.name_lengths[first] = max(self.name_lengths.get(first, 0), len(key_tokens))
         self.first_words = set(self.name_lengths)
+        # "Prince George's and Montgomery counties": county names without their suffix.
+        self.county_stems: dict[str, tuple[str, ...]] = {}
+        stems: dict[str, set[str]] = {}
+        for jurisdiction in gazetteer:
+            if jurisdiction.kind != "county":
+                continue
+            for suffix in (" County", " Parish"):
+                if jurisdiction.name.endswith(suffix):
+                    stem = name_key(jurisdiction.name[: -len(suffix)])
+                    stems.setdefault(stem, set()).add(jurisdiction.id)
+        self.county_stems = {key: tuple(sorted(ids)) for key, ids in stems.items()}
         self.state_forms = self._state_forms()
         self.state_names = {
             name_key(j.name): j.id for j in gazetteer if j.kind == "state" and j.id != "dc"
@@ -216,10 +247,21 @@ class NameFinder:
         tokens = tokenize(text)
         mentions: list[RawMention] = []
         dateline_end = _dateline_end(text)
+        plural = self._plural_counties(tokens) if "counties" in text or "parishes" in text else {}
         index = 0
         while index < len(tokens):
             token = tokens[index]
             found = None
+            if index in plural:
+                stop, candidates = plural[index]
+                key = key_of(tokens[index:stop]) + " county"
+                mention = RawMention(tokens[index].start, tokens[stop - 1].end, key, candidates)
+                mention.kind_hint = "county"
+                if mention.start < dateline_end:
+                    mention.passing = "dateline"
+                mentions.append(mention)
+                index = stop
+                continue
             if (
                 token.capitalised
                 and (
@@ -254,6 +296,34 @@ class NameFinder:
             index = mention_end_token(tokens, mention.end, stop)
         return mentions
 
+    def _plural_counties(self, tokens: list[Token]) -> dict[int, tuple[int, tuple[str, ...]]]:
+        """Counties named before a plural: "Hennepin and Ramsey counties" -> start: (stop, ids)."""
+        found: dict[int, tuple[int, tuple[str, ...]]] = {}
+        for plural, token in enumerate(tokens):
+            if token.norm not in {"counties", "parishes"} or token.capitalised:
+                continue
+            end = plural
+            while end > 0:
+                start = end
+                while start > 0 and end - start < 4 and tokens[start - 1].capitalised:
+                    start -= 1
+                stem = next(
+                    (s for s in range(start, end) if key_of(tokens[s:end]) in self.county_stems),
+                    None,
+                )
+                if stem is None:
+                    break
+                found[stem] = (end, self.county_stems[key_of(tokens[stem:end])])
+                before = stem - 1
+                if before >= 0 and tokens[before].norm in {"and", "&"}:
+                    before -= 1
+                if before >= 0 and tokens[before].text == ",":
+                    before -= 1
+                if before == stem - 1:
+                    break
+                end = before + 1
+        return found
+
     def _longest_name(
         self, tokens: list[Token], index: int
     ) -> tuple[int, tuple[str, ...], str] | None:
@@ -275,6 +345,8 @@ class NameFinder:
             if not last.text[:1].isalpha() and last.text != ".":
                 continue
             candidates = self.index.get(possessive) or self.index.get(plain)
+            if candidates and plain not in self.user_keys and _lower_word(tokens, index, stop):
+                continue  # "the Oregon city" is not Oregon City
             if candidates:
                 return stop, candidates, "name"
         return None
@@ -300,12 +372,19 @@ class NameFinder:
         # "City of X", "the State of X", "the cities of X, Y", "City and County of X"
         if before is not None and before.norm == "of" and before2 is not None:
             prefix = before2.norm
-            if prefix in JURISDICTION_PREFIXES:
+            office = _office_before(tokens, index - 2)
+            if prefix not in JURISDICTION_PREFIXES and office:
+                mention.kind_hint = OFFICE_KINDS[office]  # "Governor Kathy Hochul of New York"
+                mention.role = "official"
+            elif prefix in JURISDICTION_PREFIXES:
                 mention.kind_hint = JURISDICTION_PREFIXES[prefix]
                 if prefix == "county" and before3 is not None and before3.norm == "and":
                     mention.kind_hint = "city"  # "City and County of Denver" takes the city id
                 if prefix in {"mayor", "governor", "officials"}:
                     mention.role = "official"
+                if mention.kind_hint == "county" and mention.kind_hint != "city":
+                    # "County of Santa Clara", "Parish of Orleans": the county of that name.
+                    mention.candidates = self.county_stems.get(mention.key, mention.candidates)
             elif before2.base in INSTITUTION_WORDS:
                 mention.passing = "part of another name"  # "Eastern District of California"
         elif before is not None and before.norm in LOCATIVE_WORDS:
@@ -313,6 +392,8 @@ class NameFinder:
                 mention.passing = "locative"
             if before2 is not None and before2.norm in {"officials", "leaders", "authorities"}:
                 mention.role = "official"
+        elif _titled_person(tokens, index):
+            mention.passing = "person"  # "Mayor Wilson", "Gov. Bob Ferguson"
         elif (
             before is not None
             and before.capitalised
@@ -331,9 +412,12 @@ class NameFinder:
             mention.passing = "part of another name"  # "R-Madisonville"
         after = tokens[stop] if stop < len(tokens) else None
         cursor = stop
-        # "New York State", "Louisville Metro": a suffix that says which kind of place.
-        if after is not None and after.capitalised and after.base in {"state", "metro"}:
-            if after.base == "metro" or any(c in self.state_names.values() for c in candidates):
+        # "New York State", "Washington state", "Louisville Metro": a suffix that says which
+        # kind of place.
+        if after is not None and after.base in {"state", "metro"} and after.norm == after.base:
+            if (after.base == "metro" and after.capitalised) or (
+                after.base == "state" and any(c in self.state_names.values() for c in candidates)
+            ):
                 mention.kind_hint = "state" if after.base == "state" else "city"
                 mention.end = after.end
                 cursor = stop + 1
@@ -345,13 +429,41 @@ class NameFinder:
                 mention.qualifier = state
                 mention.end = tokens[qualifier_stop - 1].end
                 cursor = qualifier_stop
+        # "Salem in Oregon", "Hudson County in New Jersey": the state after "in".
         after = tokens[cursor] if cursor < len(tokens) else None
+        if (
+            after is not None
+            and after.norm == "in"
+            and mention.qualifier is None
+            and role != "acronym"
+            and len(candidates) > 1
+        ):
+            state, qualifier_stop = self._state_after(tokens, cursor + 1)
+            if state and self._fits_state(candidates, state):
+                mention.qualifier = state
+                mention.end = tokens[qualifier_stop - 1].end
+                cursor = qualifier_stop
+        after = tokens[cursor] if cursor < len(tokens) else None
+        has_state = any(c in self.state_names.values() for c in candidates)
+        office = after is not None and after.base in STATE_OFFICES
+        if office and has_state and not mention.kind_hint:
+            mention.kind_hint = "state"  # "New York Gov. Kathy Hochul"
+        if (
+            after is not None
+            and after.norm == "attorney"
+            and cursor + 1 < len(tokens)
+            and tokens[cursor + 1].norm == "general"
+            and has_state
+            and not mention.kind_hint
+        ):
+            mention.kind_hint = "state"  # "New York Attorney General Letitia James"
         is_state = len(candidates) == 1 and candidates[0] in self.state_names.values()
+        is_state = is_state or mention.kind_hint == "state"  # "a Washington state county"
         if (
             after is not None
             and after.text.isalpha()
             and after.base in ADJECTIVE_NOUNS
-            and is_state
+            and (is_state or has_state and not after.capitalised)  # "a Washington county"
         ):
             mention.passing = mention.passing or "adjective"  # "a Maryland jurisdiction"
         elif after is not None and after.text.isalpha() and after.base in OFFICIAL_WORDS:
@@ -365,6 +477,7 @@ class NameFinder:
             and mention.qualifier is None
             and cursor == stop
             and not mention.passing
+            and not (has_state and after.base in LAW_NAME_WORDS)  # "Oregon Revised Statutes"
         ):
             mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
         if mention.passing == "" and before is not None and before.norm in {"where"}:
@@ -407,6 +520,13 @@ class NameFinder:
 
     def learn(self, mention: RawMention, context: PageContext) -> None:
         """Record what a mention tells about the page: a qualified name, a state named."""
+        if mention.passing == "person":
+            context.persons.add(mention.key)
+            return
+        if mention.kind_hint:
+            context.kinds.setdefault(mention.key, set()).add(mention.kind_hint)
+        if len(mention.candidates) == 1 and mention.role != "acronym":
+            context.seen.add(mention.candidates[0])
         if mention.qualifier:
             context.qualified.setdefault(mention.key, mention.qualifier)
             context.states[mention.qualifier] += 1
@@ -426,6 +546,8 @@ class NameFinder:
             return jurisdiction.id if named else None
         if mention.key in self.user_keys:
             return pool[0].id
+        if mention.key in context.persons and not (mention.qualifier or hint):
+            return None  # the page uses the name for a person ("Gov. Bob Ferguson" ... "Ferguson")
         state = mention.qualifier or context.qualified.get(mention.key)
         states = [j for j in pool if j.kind == "state"]
         places = [j for j in pool if j.kind != "state"]
@@ -438,6 +560,11 @@ class NameFinder:
             kinds = [j for j in places if j.kind == hint]
             places = kinds or places
             states = []
+        if states and not hint and context.kinds.get(mention.key) == {"state"}:
+            # The page marks this name as the state ("Washington state", "New York Gov.") and
+            # names none of its namesakes: its bare use is the state too.
+            if not any(j.id in context.seen for j in places) and "dc" not in context.seen:
+                return states[0].id
         if states:
             if states[0].id == "wa":
                 return None  # bare "Washington" is the federal government or a dateline
@@ -487,10 +614,53 @@ def mention_end_token(tokens: list[Token], end: int, stop: int) -> int:
     return index
 
 
+def _lower_word(tokens: list[Token], start: int, stop: int) -> bool:
+    """Whether a run of tokens has a lower-case word of four letters or more ("Oregon city")."""
+    return any(
+        len(token.text) > 3 and token.text.isalpha() and not token.capitalised
+        for token in tokens[start:stop]
+    )
+
+
+def _office_before(tokens: list[Token], index: int) -> str:
+    """The office word (governor, mayor) of "Governor Kathy Hochul" ending at tokens[index]."""
+    for back in range(index, max(-1, index - 5), -1):
+        token = tokens[back]
+        if token.norm in OFFICE_KINDS and token.capitalised:
+            return token.norm
+        if not (token.capitalised or token.text == "."):
+            return ""
+    return ""
+
+
+def _titled_person(tokens: list[Token], index: int) -> bool:
+    """Whether tokens[index] is a surname after a title: "Mayor Wilson", "Gov. Bob Ferguson"."""
+    back = index - 1
+    words = 0
+    while back >= 0 and words <= 2:  # a first name and a middle initial at most
+        token = tokens[back]
+        if token.text == ".":
+            back -= 1
+            continue
+        if not (token.capitalised and token.text.isalpha()):
+            return False
+        if token.norm in PERSON_TITLES:
+            return True
+        words += 1
+        back -= 1
+    return False
+
+
 def _sentence_start(tokens: list[Token], index: int) -> bool:
     """Whether tokens[index] begins a sentence or a quotation."""
     if index <= 0:
         return True
+    if (
+        index > 1
+        and tokens[index - 1].text == "."
+        and tokens[index - 2].norm in TITLE_ABBREVIATIONS
+    ):
+        return False  # "Gov. Bob": the period ends a title, not a sentence
     previous = tokens[index - 1].text
     return previous in {".", "!", "?", "“", '"', "‘", "(", ":", "—", "–", ";", "'"}
 
