@@ -644,6 +644,18 @@ def demo(keep: Path | None) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@pass_context
+def serve(context: Context, host: str, port: int) -> None:
+    """Serve the live status board and self-service subscribe and unsubscribe pages."""
+    from watcher.web import serve as run_server
+
+    # serve only queues mail (the daemon or `watcher send` delivers it): no SMTP password here.
+    run_server(context.config(), host=host, port=port)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def health(context: Context, as_json: bool) -> None:
