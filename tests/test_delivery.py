@@ -437,3 +437,40 @@ def test_daily_digest_sends_the_days_alerts_in_one_email_once(setup: Setup) -> N
     assert ("daily@example.org",) == digest.rcpt_tos
     assert digest.message["X-Watcher-Digest"]
     assert "Boston" in digest.message.get_body(("plain",)).get_content()
+
+
+def test_an_alert_claimed_by_another_sender_is_not_sent_twice(setup: Setup) -> None:
+    """While another live sender holds an alert, send leaves it alone; a lapsed claim frees it."""
+    import socket
+
+    setup.subscribe("a@example.org")
+    setup.baseline_then_change("--no-email")
+    config = load_config(setup.config_path)
+    now = datetime.now(UTC)
+    with setup.store() as store:
+        # Process 1 is alive on every machine: a sender that is busy with this alert.
+        store.conn.execute(
+            "UPDATE alerts SET claimed_by = ?, claimed_until = ?",
+            (f"{socket.gethostname()}:1", (now + timedelta(minutes=10)).isoformat()),
+        )
+        skipped = send_pending(store, config, now=now, respect_backoff=False)
+        assert 0 == skipped.sent and [] == setup.sink.messages
+        later = send_pending(store, config, now=now + timedelta(minutes=11))
+    assert 1 == later.sent
+    assert 1 == len(setup.sink.messages)
+
+
+def test_sent_notice_keeps_no_body(setup: Setup) -> None:
+    """A notice's body (it may carry a confirmation link) is dropped once delivered."""
+    from watcher.store import outbox
+
+    config = load_config(setup.config_path)
+    with setup.store() as store:
+        with store.transaction() as conn:
+            outbox.queue_notice(
+                conn, "ops@example.org", "Confirm", "Follow https://x/confirm?token=secret",
+                at=datetime.now(UTC), key="k1", message_domain="example.org",
+            )  # fmt: skip
+        assert 1 == send_pending(store, config).sent
+        assert [None] == [row[0] for row in store.query("SELECT body FROM alerts")]
+    assert "token=secret" in setup.sink.messages[0].message.get_body(("plain",)).get_content()

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 RETRY_BASE = 60.0  # seconds before the first retry
 RETRY_CAP = 3600.0  # never wait longer than this between tries
 RETRY_JITTER = 0.2  # +/- 20 %
+CLAIM_FOR = timedelta(minutes=10)  # longer than any one SMTP transaction may take
 
 
 def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
@@ -99,6 +100,8 @@ def send_pending(
         due_at = now if respect_backoff else datetime.max.replace(tzinfo=UTC)
         messages = _due_messages(store, config, now, due_at, names, settings)
         for message, alert_ids, created_at in messages:
+            if not outbox.claim(store, alert_ids, now, now + CLAIM_FOR):
+                continue  # another sender has it right now
             delivery = mailer.send(message)
             if not _record(store, delivery, alert_ids, created_at, now, config, summary):
                 break  # authentication failed: stop until the operator fixes it
@@ -174,6 +177,7 @@ def _record(
         )
         summary.auth_failed = True
         summary.errors.append(f"SMTP authentication failed: {delivery.reply}")
+        outbox.release(store, alert_ids)  # untouched: ready as soon as the login works
         return False
     if delivery.outcome == "permanent":
         log.warning("alerts %s refused by the mail server: %s", alert_ids, delivery.reply)

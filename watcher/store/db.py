@@ -201,6 +201,19 @@ def _self_service_subscriptions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="004_alert_claims")
+def _alert_claims(db: sqlite_utils.Database) -> None:
+    # A sender claims an alert before handing it to the mail server, so two senders (the
+    # daemon and an operator's `watcher send`) never deliver the same alert twice at once.
+    _execute_script(
+        db,
+        """
+        ALTER TABLE alerts ADD COLUMN claimed_until TEXT;
+        ALTER TABLE alerts ADD COLUMN claimed_by TEXT      -- host:pid of the sender
+        """,
+    )
+
+
 def _execute_script(db: sqlite_utils.Database, script: str) -> None:
     # executescript() would commit the migration's transaction half-way: run statement by
     # statement instead (comments first removed, as they may hold semicolons).

@@ -7,6 +7,8 @@ crash between the server's 250 and our "sent" mark carries the same id (R3).
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from datetime import datetime
 
@@ -96,11 +98,64 @@ def due_digests(store: Store, at: datetime, due_at: datetime) -> list[sqlite3.Ro
     )
 
 
+def claim(store: Store, alert_ids: list[int], at: datetime, until: datetime) -> bool:
+    """Take these pending alerts for one send; False when another live sender holds one.
+
+    A claim is void once it lapses (`until`), or when the process that made it on this
+    host has died, or when it is this process's own (one sender per process): a sender
+    that dies mid-send never holds an alert back from the restarted one.
+    """
+    me = f"{socket.gethostname()}:{os.getpid()}"
+    with store.transaction() as conn:
+        rows = conn.execute(
+            f"SELECT state, claimed_until, claimed_by FROM alerts "
+            f"WHERE id IN ({','.join('?' * len(alert_ids))})",
+            tuple(alert_ids),
+        ).fetchall()
+        if len(rows) != len(alert_ids) or any(row["state"] != "pending" for row in rows):
+            return False
+        if any(_claim_holds(row, at, me) for row in rows):
+            return False
+        conn.executemany(
+            "UPDATE alerts SET claimed_until = ?, claimed_by = ? WHERE id = ?",
+            [(now_iso(until), me, alert_id) for alert_id in alert_ids],
+        )
+    return True
+
+
+def _claim_holds(row: sqlite3.Row, at: datetime, me: str) -> bool:
+    if not row["claimed_by"] or not row["claimed_until"] or row["claimed_until"] <= now_iso(at):
+        return False
+    if row["claimed_by"] == me:
+        return False
+    host, _, pid = row["claimed_by"].rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False  # its sender died mid-send
+        except PermissionError:
+            return True
+    return True
+
+
+def release(store: Store, alert_ids: list[int]) -> None:
+    """Give claimed alerts back untouched."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE alerts SET claimed_until = NULL, claimed_by = NULL WHERE id = ?",
+            [(i,) for i in alert_ids],
+        )
+
+
 def mark_sent(store: Store, alert_ids: list[int], at: datetime) -> None:
+    """Record delivery. A notice's body is dropped: it may hold a confirmation link."""
     with store.transaction() as conn:
         conn.executemany(
             "UPDATE alerts SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-            "last_error = NULL WHERE id = ? AND state = 'pending'",
+            "last_error = NULL, claimed_until = NULL, claimed_by = NULL, "
+            "body = CASE WHEN kind = 'notice' THEN NULL ELSE body END "
+            "WHERE id = ? AND state = 'pending'",
             [(now_iso(at), alert_id) for alert_id in alert_ids],
         )
 
@@ -108,8 +163,8 @@ def mark_sent(store: Store, alert_ids: list[int], at: datetime) -> None:
 def mark_retry(store: Store, alert_ids: list[int], next_try: datetime, error: str) -> None:
     with store.transaction() as conn:
         conn.executemany(
-            "UPDATE alerts SET attempts = attempts + 1, next_try_at = ?, last_error = ? "
-            "WHERE id = ? AND state = 'pending'",
+            "UPDATE alerts SET attempts = attempts + 1, next_try_at = ?, last_error = ?, "
+            "claimed_until = NULL, claimed_by = NULL WHERE id = ? AND state = 'pending'",
             [(now_iso(next_try), error, alert_id) for alert_id in alert_ids],
         )
 
@@ -118,8 +173,8 @@ def mark_final(store: Store, alert_ids: list[int], state: str, error: str) -> No
     """Mark alerts failed (the server refused them) or given_up (too old to keep trying)."""
     with store.transaction() as conn:
         conn.executemany(
-            "UPDATE alerts SET state = ?, attempts = attempts + 1, last_error = ? "
-            "WHERE id = ? AND state = 'pending'",
+            "UPDATE alerts SET state = ?, attempts = attempts + 1, last_error = ?, "
+            "claimed_until = NULL, claimed_by = NULL WHERE id = ? AND state = 'pending'",
             [(state, error, alert_id) for alert_id in alert_ids],
         )
 
