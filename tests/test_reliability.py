@@ -311,3 +311,17 @@ def test_r14_killed_writer_leaves_the_database_whole(tmp_path, local_site, start
         assert [("ok",)] == conn.execute("PRAGMA integrity_check").fetchall()
     finally:
         conn.close()
+
+
+def test_r1_page_returning_to_an_earlier_text_is_still_recorded(tmp_path, local_site):
+    """R1, R17: a page that goes A -> B -> A records each version; the crawl never fails."""
+    config_path = write_config(tmp_path, [("boston", local_site.url("/boston"), "1h")])
+    config = load_config(config_path)
+    with Store(config.settings.database) as store:
+        crawler = Crawler(config, store)
+        results = []
+        for body in (AFTER, BEFORE, AFTER):
+            local_site.set("/boston", body)
+            results.append(crawler.crawl_source(config.source("boston")))
+    assert [0, 0, 0] == [result.failed for result in results]
+    assert [(1, 0), (0, 1), (0, 1)] == [(result.new, result.changed) for result in results]
