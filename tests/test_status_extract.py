@@ -388,3 +388,231 @@ def test_list_in_a_table(extractor):
     assert {("cook-county-il", "listed"), ("austin-tx", "listed")} == found(
         extractor, html, "https://www.dhs.gov/list"
     )
+
+
+# -- generalisation: causes found on the held-out corpus -----------------------------------------
+
+
+def test_a_surname_after_a_title_is_a_person_not_a_place(extractor):
+    """ "Gov. Bob Ferguson", "Mayor Wilson" and a later bare "Ferguson" name no city."""
+    html = (
+        "<p>The Justice Department sued Washington state over its immigration law. Gov. Bob "
+        "Ferguson said the law is legal. Ferguson said the state would defend it.</p>"
+        "<h2>Mayor Wilson responds to the sanctuary jurisdiction list</h2>"
+    )
+    result = found(extractor, html)
+    assert set() == {jid for jid, _ in result} & {"ferguson-mo", "wilson-nc"}
+    assert {("wa", "sued"), ("wa", "contests")} <= result
+
+
+def test_lower_case_state_suffix_names_the_state_and_adjectives_do_not(extractor):
+    """ "Washington state" is wa; "a Washington state county" names no state."""
+    html = (
+        "<p>The Justice Department sued Washington state on Tuesday over immigration. It also "
+        "sued a Washington state county over deportation flights.</p>"
+    )
+    assert {("wa", "sued")} == found(extractor, html)
+
+
+def test_state_after_in_and_plural_counties(extractor):
+    """ "Salem in Oregon" is salem-or; "Prince George's and Montgomery counties" are two."""
+    html = (
+        "<p>The department said the city of Salem in Oregon had satisfied its review of "
+        "Section 1373 compliance.</p><p>Prince George’s and Montgomery counties in Maryland were "
+        "added Tuesday to the Justice Department’s list of sanctuary jurisdictions.</p>"
+    )
+    assert {
+        ("salem-or", "compliant"), ("prince-georges-county-md", "listed"),
+        ("montgomery-county-md", "listed"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_state_offices_make_new_york_the_state(extractor):
+    """ "New York Gov.", "Governor X of New York" and the page's later bare "New York" are ny."""
+    html = (
+        "<p>Attorney General Pam Bondi sent letters warning New York Gov. Kathy Hochul that "
+        "officials could face prosecution if they do not drop sanctuary policies.</p><p>Hochul’s "
+        "office said New York follows the law.</p>"
+    )
+    assert {("ny", "warned"), ("ny", "contests")} == found(extractor, html)
+    letter = (
+        "<p>The department sent a final warning to Governor Kathy Hochul of New York over the "
+        "state's immigration laws.</p>"
+    )
+    assert {("ny", "warned")} == found(extractor, letter)
+
+
+def test_dated_government_dateline_is_passing(extractor):
+    """ "ROCKVILLE, Md., January 20, 2026—" is a dateline, not a place on the list."""
+    html = (
+        "<p>ROCKVILLE, Md., January 20, 2026—The County Executive responded after the U.S. "
+        "Department of Justice added Montgomery County, Maryland, to its list of sanctuary "
+        "jurisdictions.</p>"
+    )
+    assert {("montgomery-county-md", "listed")} == found(extractor, html)
+
+
+def test_table_rows_with_the_state_in_its_own_column(extractor):
+    """ "| Kansas City | KS |" is Kansas City, Kansas; "| Washington | WA | State |" the state."""
+    html = (
+        "<p>The following jurisdictions were identified as sanctuary jurisdictions:</p><table>"
+        "<tr><th>Jurisdiction</th><th>State</th><th>Type</th></tr>"
+        "<tr><td>Kansas City</td><td>KS</td><td>City</td></tr>"
+        "<tr><td>Springfield</td><td>MA</td><td>City</td></tr>"
+        "<tr><td>Washington</td><td>WA</td><td>State</td></tr>"
+        "<tr><td>Portland</td><td>Oregon</td><td>City</td></tr></table>"
+    )
+    assert {
+        ("kansas-city-ks", "listed"), ("springfield-ma", "listed"), ("wa", "listed"),
+        ("portland-or", "listed"),
+    } == found(extractor, html, "https://www.dhs.gov/list")  # fmt: skip
+
+
+def test_page_chrome_rails_assert_nothing(extractor):
+    """Headlines under "Editors' Picks" or "Up Next" are other pages' stories."""
+    html = (
+        "<p>The Justice Department sued New Jersey on Monday over its immigration directive.</p>"
+        "<aside><h2>Editors' Picks</h2><ul><li>Justice Department threatens to cut off grants "
+        "to Oakland</li></ul><h2>Up Next</h2><ul><li>Feds sue Colorado and Denver over "
+        "immigration laws</li></ul></aside>"
+    )
+    assert {("nj", "sued")} == found(extractor, html)
+
+
+def test_a_page_off_the_topic_asserts_no_status_without_a_federal_actor(extractor):
+    """A league's "final warning" to Portland and a team suing the city are no statuses."""
+    html = (
+        "<p>PORTLAND, Ore. — The league gave Portland a final warning over its arena lease, and "
+        "the team sued the city of Portland. The league could withhold the city's share of "
+        "playoff revenue.</p>"
+    )
+    assert set() == found(extractor, html)
+
+
+def test_semicolon_enumeration_names_the_group(extractor):
+    """ "The jurisdictions are A, X; B, Y; and C" gives the group's statuses to each."""
+    html = (
+        "<p>The Justice Department said four jurisdictions have policies that may violate 8 "
+        "U.S.C. 1373. The jurisdictions are Providence, Rhode Island; Santa Fe County, New "
+        "Mexico; Hudson County, New Jersey; and the State of Oregon.</p>"
+    )
+    expected = {
+        (jid, "non_compliant")
+        for jid in ("providence-ri", "santa-fe-county-nm", "hudson-county-nj", "or")
+    }
+    assert expected == found(extractor, html)
+
+
+def test_places_that_sued_the_government_contest(extractor):
+    """ "lawsuits brought by X and Y", "plaintiffs ... including" are contests for each."""
+    html = (
+        "<p>A judge ruled in lawsuits brought by Santa Clara County and the city of San "
+        "Francisco over immigration funding.</p><p>The order covers the plaintiffs, including "
+        "New Haven, Conn., and Minneapolis.</p>"
+    )
+    assert {
+        ("santa-clara-county-ca", "contests"), ("san-francisco-ca", "contests"),
+        ("new-haven-ct", "contests"), ("minneapolis-mn", "contests"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_names_need_their_capitals_and_county_of_is_the_county(extractor):
+    """ "the Oregon city" is not Oregon City; "County of Santa Clara" is the county."""
+    html = (
+        "<p>The Justice Department's sanctuary list names 35 jurisdictions, including Multnomah "
+        "County, where the Oregon city is located.</p><p>The Justice Department withheld "
+        "immigration-conditioned grant funds from the County of Santa Clara.</p>"
+    )
+    result = found(extractor, html, DOJ_URL)
+    assert ("multnomah-county-or", "listed") in result
+    assert ("santa-clara-county-ca", "funding_cut") in result
+    assert set() == {jid for jid, _ in result} & {"oregon-city-or", "santa-clara-ca"}
+
+
+def test_calling_a_place_a_sanctuary_lists_it_only_in_a_federal_voice(extractor):
+    """An op-ed's "sanctuary cities like Chicago" lists no one; the attorney general's does."""
+    op_ed = "<p>Sanctuary cities like Chicago are safer than cities that hand people to ICE.</p>"
+    official = (
+        "<p>“Sanctuary cities like Chicago protect criminals,” the attorney general said.</p>"
+    )
+    assert set() == found(extractor, op_ed)
+    assert {("chicago-il", "listed")} == found(extractor, official)
+
+
+def test_deadline_consequence_in_the_next_sentence_and_colon_lists(extractor):
+    """A consequence in the next sentence makes a deadline a warning; "removed: X" clears X."""
+    html = (
+        "<p>The Department of Justice sent letters to the mayor of Durham, North Carolina, "
+        "requesting all records of its responses to immigration detainers. Durham has 30 days "
+        "to produce the records. A jurisdiction that fails to comply may be subpoenaed.</p>"
+        "<p>Jurisdictions removed since the previous version of the sanctuary list: Paterson, "
+        "New Jersey.</p>"
+    )
+    assert {
+        ("durham-nc", "under_review"), ("durham-nc", "warned"), ("paterson-nj", "compliant"),
+    } == found(extractor, html, DOJ_URL)  # fmt: skip
+
+
+def test_records_deadline_without_consequence_is_no_warning(extractor):
+    """ "30 days to provide the records" with nothing at stake is under_review only."""
+    html = (
+        "<p>The U.S. Justice Department has asked the city of St. Louis to turn over records "
+        "on immigration holds. The letter gives the city 30 days to provide the records.</p>"
+    )
+    assert {("saint-louis-mo", "under_review")} == found(extractor, html)
+
+
+def test_lawsuit_against_the_state_and_its_act(extractor):
+    """ "the lawsuit it filed against the state" is sued; "the Act violates the Supremacy Clause"
+    is the state's non_compliant."""
+    html = (
+        "<p>A court handed the Justice Department a win over New Jersey’s immigrant directive in "
+        "the lawsuit it filed against the state in 2020.</p><p>The Justice Department sued "
+        "the State of Washington. The complaint alleges that the Keep Washington Working Act "
+        "violates the Supremacy Clause.</p>"
+    )
+    assert {("nj", "sued"), ("wa", "sued"), ("wa", "non_compliant")} == found(extractor, html)
+
+
+def test_more_federal_phrasings(extractor):
+    """Refusing to release a grant, a review of compliance, no violation found, taken off it."""
+    html = (
+        "<p>The Justice Department has refused to release Oakland's $1.2 million police grant "
+        "over immigration.</p><p>The Department is reviewing a recently enacted Newark ordinance "
+        "on immigration.</p><p>The Department told Salem, Oregon, that it had found no "
+        "violation of Section 1373.</p><p>Two counties joined the sanctuary list, the first "
+        "since Baltimore County was taken off it in October.</p>"
+    )
+    assert {
+        ("oakland-ca", "funding_cut"), ("newark-nj", "under_review"), ("salem-or", "compliant"),
+        ("baltimore-county-md", "compliant"),
+    } == found(extractor, html)  # fmt: skip
+
+
+def test_more_stance_phrasings_and_first_person_on_own_page(extractor):
+    """ "would keep its ordinance", "challenge it in court" and "Our policies" contest."""
+    html = (
+        "<p>Bass said Los Angeles would keep its sanctuary ordinance despite the immigration "
+        "letter. Worcester officials called the decision unlawful and said the city would "
+        "challenge it in court.</p>"
+    )
+    assert {("los-angeles-ca", "contests"), ("worcester-ma", "contests")} == found(extractor, html)
+    page = parse_html(
+        "<html><head><title>Mayor responds | Portland.gov</title></head><body><main><p>Our "
+        "policies follow Oregon law and federal law.</p></main></body></html>",
+        "https://www.portland.gov/news",
+    )
+    assert [("portland-or", "contests")] == [
+        (f.jurisdiction, f.status) for f in extractor.extract(page)
+    ]
+
+
+def test_a_contrast_clause_and_a_state_governors_grant_cut(extractor):
+    """ "X was on the list, while Y was not" lists X only; a governor's cut is not federal."""
+    html = (
+        "<p>Kansas City, Kansas, was named on a list of sanctuary jurisdictions that the "
+        "Department of Homeland Security posted, while Kansas City, Missouri, was not on it.</p>"
+        "<p>Gov. Greg Abbott on Monday cut off $1.5 million in grants to Travis County, Texas, "
+        "over its immigration detainer policy.</p>"
+    )
+    assert {("kansas-city-ks", "listed")} == found(extractor, html)

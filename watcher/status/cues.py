@@ -33,6 +33,9 @@ class Cue:
     # all: a cheap gate that keeps extraction fast; empty means always try.
     anchors: tuple[str, ...] = ()
     gate: re.Pattern[str] | None = None
+    # Whether the words count only in a federal voice: "sanctuary cities like Chicago" lists
+    # Chicago when the attorney general says it, not when an op-ed writer does.
+    voiced: bool = False
 
     def __post_init__(self) -> None:
         if self.anchors and self.gate is None:
@@ -51,9 +54,16 @@ def _cue(
     negatable: bool = True,
     anchors: tuple[str, ...] = (),
     name: str = "",
+    voiced: bool = False,
 ) -> Cue:
     return Cue(
-        status, re.compile(pattern, FLAGS), binding, negatable, name or pattern[:40], anchors
+        status,
+        re.compile(pattern, FLAGS),
+        binding,
+        negatable,
+        name or pattern[:40],
+        anchors,
+        voiced=voiced,
     )
 
 
@@ -128,6 +138,13 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "compliant",
+        r"\b(?:jurisdictions?|cities|counties|states|entries|places)\s+(?:removed|taken\s+off|"
+        r"dropped|delisted)\b",
+        negatable=False,
+        anchors=("remov", "taken off", "dropped", "delisted"),
+    ),
+    _cue(
+        "compliant",
         r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"
         r"on\s+the\s+list)",
         negatable=False,
@@ -170,9 +187,10 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "under_review",
-        r"\bdemand\w*\s+(?:any|all|the|that)?\s*(?:\w+\s+)?(?:orders|directives|guidance|records|"
-        r"documents|documentation|information|data|communications)\b",
-        anchors=("demand",),
+        r"\b(?:demand\w*|request\w*|seek\w*|sought)\s+(?:any|all|the|that|copies\s+of)?\s*"
+        r"(?:\w+\s+)?(?:orders|directives|guidance|records|documents|documentation|information|"
+        r"data|communications)\b",
+        anchors=("demand", "request", "seek", "sought"),
     ),
     _cue(
         "under_review",
@@ -348,18 +366,26 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:identified|designated|named|labell?ed|branded|deemed|declared|classified)\s+"
         r"(?:as\s+)?(?:an?\s+)?" + SANCTUARY_THING,
         anchors=("sanctuary",),
+        voiced=True,
     ),
     _cue(
         "listed",
         r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+(?:city|"
         r"jurisdiction|state|county)\b",
         anchors=("sanctuary",),
+        voiced=True,
     ),
-    _cue("listed", r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b", anchors=("among",)),
+    _cue(
+        "listed",
+        r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b",
+        anchors=("among",),
+        voiced=True,
+    ),
     _cue(
         "listed",
         r"\bsanctuary\s+(?:jurisdictions|cities|states)\s+(?:like|such\s+as)\b",
         anchors=("sanctuary",),
+        voiced=True,
     ),
     # -- contests: the place's own position -------------------------------------------------
     _cue(
@@ -441,6 +467,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "contests",
+        r"\b(?:challenge|contest|fight|appeal)\w*\s+(?:it|them|the\s+\w+|this\s+\w+|that\s+\w+)\s+"
+        r"in\s+court\b|\bcall\w*\s+(?:the|this|that|its|their)\s+(?:\w+\s+){0,2}?(?:unlawful|"
+        r"illegal|unconstitutional|baseless|wrong)\b",
+        binding="contests",
+        anchors=("court", "unlawful", "illegal", "unconstitutional", "baseless", "wrong"),
+    ),
+    _cue(
+        "contests",
         r"\b(?:will|would|to)\s+keep\s+(?:its|their|our|the)\s+(?:\w+\s+){0,2}?(?:ordinances?|"
         r"polic(?:y|ies)|laws?|order|directive)(?:\s+in\s+place)?\b",
         binding="contests",
@@ -512,9 +546,16 @@ CONSEQUENCE = re.compile(
     r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk))",
     FLAGS,
 )
+# A sentence after a deadline that states what happens if it is missed.
+CONSEQUENCE_IF_MISSED = re.compile(
+    r"\b(?:fails?\s+to|failure\s+to|does\s+not|do\s+not|refuses?\s+to|otherwise|if\s+(?:it|they)|"
+    r"unless)\b",
+    FLAGS,
+)
 POLICY_CHANGE = re.compile(
     r"\b(?:plan\s+for|change|changes|changing|end|drop|rescind|repeal|revise|"
-    r"bring\s+(?:\w+\s+)?(?:policies|laws)\s+into|come\s+into\s+compliance|compliance\s+plan)\b",
+    r"bring\s+(?:\w+\s+)?(?:polic(?:y|ies)|laws?|ordinances?|practices)\s+into|"
+    r"come\s+into\s+compliance|compliance\s+plan)\b",
     FLAGS,
 )
 # Words before a match (in its clause) that cancel it, or make it a question or hypothesis.
@@ -547,6 +588,13 @@ FUTURE_OR_THREAT = re.compile(
 )
 # The Inspector General's report flags; it is not the Department's finding.
 INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
+# Who may speak a federal designation ("the attorney general said", "President Trump called").
+FEDERAL_SPEAKER_WORDS = re.compile(
+    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|federal\s+government|"
+    r"(?:trump\s+)?administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general|sessions|"
+    r"barr|bondi|president|trump|white\s+house|federal\s+officials?|justice\s+officials?)\b",
+    FLAGS,
+)
 # Who acts in a clause.
 FEDERAL_ACTOR = re.compile(
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|"

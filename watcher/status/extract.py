@@ -80,7 +80,7 @@ CATEGORY_KIND = {
 }
 # Clauses that name the recipients of the letters or the members of a list.
 MEMBERSHIP = re.compile(
-    r"\bletters?\b[^.;]{0,40}?\b(?:went|were\s+sent|was\s+sent|were\s+addressed|was\s+addressed|"
+    r"\b(?:letters?|notices?|notifications?)\b[^.;]{0,40}?\b(?:went|were\s+sent|was\s+sent|were\s+addressed|was\s+addressed|"
     r"addressed|sent|going)\s+to\b|\bletters?\s+to\b|\bamong\s+(?:those|the\s+\w+|them)\s+(?:receiving|"
     r"that\s+received|who\s+received|getting|named|cited|targeted)|\b(?:is|are|was|were)\s+(?:also\s+)?"
     r"(?:on|among)\s+(?:the|this)\s+list\b|\bon\s+the\s+list\b|\b(?:cities|jurisdictions|places|counties|"
@@ -142,6 +142,16 @@ QUESTION_OR_HYPOTHESIS = re.compile(
     r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
 )
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
+# Membership of the list a page speaks of: "is on the list", "was added to the list".
+ON_THE_LIST = re.compile(
+    r"\b(?:is|are|was|were|been|appeared|appears?|remains?)\s+(?:also\s+)?on\s+"
+    r"(?:the|this|that|its)\s+(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b|"
+    r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
+    r"\bnamed\s+(?:\w+\s+)?(?:on|to|in)\s+(?:the|this|that|its|a|their)\s+(?:[\w’']+\s+){0,3}?"
+    r"list\b|\blist\s+(?:\w+\s+){0,2}?(?:names|included|includes|including)\b",
+    re.IGNORECASE,
+)
+PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
 TOPIC = re.compile(
     r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
@@ -161,6 +171,7 @@ class Hit:
     position: int  # character offset in the clause
     binding: str
     note: str
+    voiced: bool = False  # counts only when the federal government speaks
 
 
 @dataclass
@@ -232,6 +243,12 @@ class Extractor:
         anchors = sorted({a for cue in self.cues for a in cue.anchors}, key=len, reverse=True)
         self.anchor_scan = re.compile("(?=(" + "|".join(re.escape(a) for a in anchors) + "))")
         self.anchor_closure = {a: {b for b in anchors if b in a} for a in anchors}
+        # The cues each anchor opens, by index, so a clause tries only the cues it may match.
+        self.cues_by_anchor: dict[str, set[int]] = {a: set() for a in anchors}
+        for number, cue in enumerate(self.cues):
+            for anchor in cue.anchors:
+                self.cues_by_anchor[anchor].add(number)
+        self.ungated = {number for number, cue in enumerate(self.cues) if not cue.anchors}
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -325,8 +342,10 @@ class Extractor:
         """
         rows: dict[int, tuple[str, str]] = {}
         for index, (position, block) in enumerate(blocks):
-            if block.tag != "td" or index + 1 >= len(blocks):
+            if block.tag != "td" or index + 1 >= len(blocks) or position in rows:
                 continue
+            if block.text.strip().lower() in CELL_KINDS:
+                continue  # a row's type column ("City") before the next row's place
             cell = blocks[index + 1][1]
             state = self._state_cell(cell.text) if cell.tag == "td" else None
             if state is None:
@@ -432,8 +451,8 @@ class Extractor:
             mention = mentions[0]
             if mention.qualifier is None and self.names._fits_state(mention.candidates, state):
                 mentions = [replace(mention, qualifier=state)]
-            elif cell_kind == "state" and state in mention.candidates:
-                kind_hint = "state"
+            elif state in mention.candidates:
+                kind_hint = "state"  # "| Washington | WA | State |", "| Washington | Washington |"
         places = self._resolve(reading, mentions, kind_hint)
         if not places:
             return [] if intro is not None else None
@@ -468,9 +487,12 @@ class Extractor:
         text = block.text
         places = self._resolve(reading, mentions, "")
         results: list[list[Hit]] = []
-        for sentence_start, sentence in _sentences(text):
+        sentences = _sentences(text)
+        for index, (sentence_start, sentence) in enumerate(sentences):
             if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
                 continue
+            following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
+            carried: list[Hit] = []  # the statuses of "Jurisdictions removed ...:" before a colon
             for clause_start, clause_text in _clauses(sentence):
                 start = sentence_start + clause_start
                 end = start + len(clause_text)
@@ -480,7 +502,17 @@ class Extractor:
                     if start <= m.start and m.end <= end
                 ]
                 clause = Clause(clause_text, sentence, position, in_clause)
-                hits = self._hits(reading, clause_text, sentence, sentence[:clause_start])
+                hits = self._hits(
+                    reading, clause_text, sentence, sentence[:clause_start], following
+                )
+                if not hits and in_clause and carried:
+                    hits = carried  # the places after the colon are what it introduced
+                carried = []
+                colon = sentence[
+                    clause_start + len(clause_text) : clause_start + len(clause_text) + 1
+                ]
+                if hits and not in_clause and colon == ":":
+                    carried = [replace(hit, position=0) for hit in hits]
                 self._note_membership(reading, clause)
                 if hits:
                     self._bind(reading, clause, hits)
@@ -506,18 +538,23 @@ class Extractor:
     # -- cues ---------------------------------------------------------------------------------
 
     def _hits(
-        self, reading: PageReading, clause: str, sentence: str, earlier: str = ""
+        self,
+        reading: PageReading,
+        clause: str,
+        sentence: str,
+        earlier: str = "",
+        following: str = "",
     ) -> list[Hit]:
         """The statuses a clause signals, with negation, hypotheses and masks applied."""
         hits: list[Hit] = []
         masks: list[tuple[int, int, str]] = []
         lowered = clause.lower()
-        present: set[str] = set()
+        tried = set(self.ungated)
         for match in self.anchor_scan.finditer(lowered):
-            present |= self.anchor_closure[match.group(1)]
-        for cue in self.cues:
-            if cue.anchors and present.isdisjoint(cue.anchors):
-                continue
+            for anchor in self.anchor_closure[match.group(1)]:
+                tried |= self.cues_by_anchor[anchor]
+        for number in sorted(tried):  # in rule order: clearances mask what they contain
+            cue = self.cues[number]
             for match in cue.pattern.finditer(clause):
                 before = clause[: match.start()]
                 if cue.negatable and rules.negated(before):
@@ -532,27 +569,18 @@ class Extractor:
                     continue
                 if cue.status == "compliant":
                     masks.append((match.start(), match.end(), cue.status))
-                hits.append(Hit(cue.status, match.start(), cue.binding, cue.name))
+                hits.append(Hit(cue.status, match.start(), cue.binding, cue.name, cue.voiced))
         # A listing that a removal or clearance ends is not asserted again.
         if any(h.status == "compliant" for h in hits):
             hits = [h for h in hits if h.status != "listed"]
         # "on the list" means the sanctuary list only on pages that speak of one.
-        if reading.sanctuary_list_page and re.search(
-            r"\b(?:is|are|was|were|been|appeared|appears?|remains?)\s+(?:also\s+)?on\s+"
-            r"(?:the|this|that|its)\s+(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b|"
-            r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
-            r"\blist\s+(?:\w+\s+){0,2}?(?:names|included|includes|including)\b",
-            clause,
-            re.IGNORECASE,
-        ):
+        if reading.sanctuary_list_page and ON_THE_LIST.search(clause):
             if not rules.negated(clause.split(" list")[0]) and not any(
                 h.status == "compliant" for h in hits
             ):
                 hits.append(Hit("listed", 0, "clause", "on the list"))
         # After a preliminary finding, time to answer is a warning, not a new review.
-        finding = any(h.status == "non_compliant" for h in hits) or re.search(
-            r"\bpreliminar\w*\b", sentence, re.IGNORECASE
-        )
+        finding = any(h.status == "non_compliant" for h in hits) or PRELIMINARY.search(sentence)
         if finding:
             hits = [h for h in hits if h.status != "under_review"]
         deadline = rules.DEADLINE.search(clause)
@@ -561,6 +589,9 @@ class Extractor:
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
                 or any(h.status == "non_compliant" for h in hits)
+                # "... have 30 days to produce the records. Any that fails to may be subpoenaed."
+                or rules.CONSEQUENCE_IF_MISSED.search(following)
+                and rules.CONSEQUENCE.search(following)
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
         hits.extend(self._sued_hits(reading, clause, earlier))
@@ -609,8 +640,15 @@ class Extractor:
                 continue
             if not self._federal_actor_allows(reading, clause.text, hit.position):
                 continue
+            if hit.voiced and not (
+                reading.federal_page or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
+            ):
+                continue
             if hit.binding == "object":
                 targets = _objects(clause, hit.position)
+                own = re.match(r"\s*the\s+(city|county|state)\b", clause.text[hit.position :])
+                if not targets and own:  # "the lawsuit it filed against the state"
+                    targets = [jid for jid in [self._anaphora(reading, own.group(1))] if jid]
             else:
                 targets = [jid for _, jid in clause.places]
             if not targets and not clause.places and not clause.is_item:
@@ -717,7 +755,14 @@ class Extractor:
         plural = PLURAL_REF.search(text)
         if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
             return None
-        if not (rules.FEDERAL_ACTOR.search(clause.sentence) or reading.federal_page):
+        if not (
+            rules.FEDERAL_ACTOR.search(clause.sentence)
+            or reading.federal_page
+            # "The lawsuit ... argues that the Act conflicts with federal law": the federal
+            # suit the page has already reported speaks.
+            or reading.last_targets
+            and rules.LAWSUIT_WORD.search(clause.sentence)
+        ):
             return None
         if numeric or plural:
             size = None

@@ -445,8 +445,8 @@ class NameFinder:
                 cursor = qualifier_stop
         after = tokens[cursor] if cursor < len(tokens) else None
         has_state = any(c in self.state_names.values() for c in candidates)
-        office = after is not None and after.base in STATE_OFFICES
-        if office and has_state and not mention.kind_hint:
+        state_office = after is not None and after.base in STATE_OFFICES
+        if state_office and has_state and not mention.kind_hint:
             mention.kind_hint = "state"  # "New York Gov. Kathy Hochul"
         if (
             after is not None
