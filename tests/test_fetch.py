@@ -664,6 +664,48 @@ def test_r22_redirect_to_metadata_address_is_refused(local_site: LocalSite) -> N
     assert "link-local" in error_of(result)
 
 
+def test_r22_redirect_to_carrier_grade_nat_is_refused_at_a_later_hop(
+    local_site: LocalSite,
+) -> None:
+    """Every hop is checked: a second-hop redirect to a CGNAT address gets no request (R22)."""
+    resolved: list[str] = []
+
+    def resolve(host: str, port: int) -> list[tuple]:
+        resolved.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("100.64.7.7", port))]
+
+    local_site.handle("/a", redirect("/b"))
+    local_site.handle("/b", redirect("http://cgnat.example/inside"))
+    with make_fetcher(resolve=resolve) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(local_site.url("/a"), allowed_hosts=frozenset({"cgnat.example"}))
+        )
+    assert "blocked" == result.outcome
+    assert "carrier-grade NAT address 100.64.7.7" in error_of(result)
+    assert ["cgnat.example"] == resolved
+    assert ["/a", "/b"] == local_site.paths()
+    assert "http://cgnat.example/inside" == result.final_url
+
+
+def test_r22_followed_link_to_allowed_host_on_metadata_address_is_refused() -> None:
+    """A followed link to an allowed host resolving to 169.254.169.254 gets no request (R22)."""
+
+    def resolve(host: str, port: int) -> list[tuple]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", port))]
+
+    with make_fetcher(resolve=resolve) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(
+                "http://metadata.example/latest/meta-data/",
+                trusted=False,
+                allowed_hosts=frozenset({"metadata.example"}),
+            )
+        )
+    assert "blocked" == result.outcome
+    assert "link-local address 169.254.169.254" in error_of(result)
+    assert 0 == result.attempts
+
+
 def test_r22_untrusted_link_to_loopback_is_refused(local_site: LocalSite) -> None:
     """A followed link (trusted=False) to a loopback host is refused before any request (R22)."""
     local_site.set("/p", PAGE)
