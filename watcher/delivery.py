@@ -35,9 +35,9 @@ CLAIM_FOR = timedelta(minutes=10)  # longer than any one SMTP transaction may ta
 
 def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
     """Seconds until the next try after `attempts` failed tries (1 for the first)."""
-    rng = rng or random
+    uniform = rng.uniform if rng is not None else random.uniform
     base = min(RETRY_CAP, RETRY_BASE * 2 ** max(0, attempts - 1))
-    return min(RETRY_CAP, base * rng.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER))
+    return min(RETRY_CAP, base * uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER))
 
 
 @dataclass
