@@ -27,3 +27,29 @@ def test_version_and_unknown_command() -> None:
     runner = CliRunner()
     assert "watcher, version" in runner.invoke(main, ["--version"]).output
     assert 2 == runner.invoke(main, ["no-such-command"]).exit_code
+
+
+def test_readme_configuration_example_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configuration shown in the README loads without error."""
+    from watcher.config import load_config
+
+    start = README.index("```toml\n[watcher]") + len("```toml\n")
+    example = README[start : README.index("```", start)]
+    path = tmp_path / "sources.toml"
+    path.write_text(example, encoding="utf-8")
+    monkeypatch.setenv("WATCHER_SMTP_PASSWORD", "not-a-real-one")
+    config = load_config(path, require_smtp_password=True)
+    assert ["doj-sanctuary-list", "chicago-mayor-news"] == [s.id for s in config.sources]
+
+
+def test_shipped_configuration_is_valid() -> None:
+    """The default sources.toml loads and watches the DOJ list and the six cities' newsrooms."""
+    from watcher.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "sources.toml")
+    speakers = {s.speaker for s in config.sources}
+    assert {"chicago-il", "cook-county-il", "new-york-city-ny", "new-orleans-la",
+            "philadelphia-pa", "los-angeles-ca"} <= speakers  # fmt: skip
+    assert any(s.kind == "list" for s in config.sources)
