@@ -530,10 +530,13 @@ def subscriptions(context: Context, as_json: bool) -> None:
 @click.option("--pending", "state", flag_value="pending", help="Only pending alerts.")
 @click.option("--failed", "state", flag_value="failed", help="Only failed alerts.")
 @click.option("--sent", "state", flag_value="sent", help="Only sent alerts.")
+@click.option(
+    "--given-up", "state", flag_value="given_up", help="Only alerts given up after too long."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def alerts(context: Context, state: str | None, as_json: bool) -> None:
-    """List alerts in the outbox: pending, failed or sent."""
+    """List alerts in the outbox: pending, failed, sent or given up."""
     from watcher.store.outbox import list_alerts
 
     with context.store() as store:
