@@ -53,3 +53,26 @@ def test_shipped_configuration_is_valid() -> None:
     assert {"chicago-il", "cook-county-il", "new-york-city-ny", "new-orleans-la",
             "philadelphia-pa", "los-angeles-ca"} <= speakers  # fmt: skip
     assert any(s.kind == "list" for s in config.sources)
+
+
+def test_readme_reliability_table_covers_every_requirement_with_real_tests() -> None:
+    """Each of R1-R25 has a README row, and every test the row names exists."""
+    import re
+
+    tests_dir = Path(__file__).resolve().parent
+    rows = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| R(\d+) \|[^|]*\|(.*)\|$", README, re.MULTILINE)
+    }
+    assert [str(n) for n in range(1, 26)] == sorted(rows, key=int)
+    for number, cell in rows.items():
+        names = re.findall(r"`(?:(test_\w+\.py)::)?(test_r\w+?)(\*)?`", cell)
+        assert names, f"R{number} names no test"
+        module = None
+        for file_name, test_name, wildcard in names:
+            module = file_name or module
+            source = (tests_dir / module).read_text(encoding="utf-8")
+            pattern = rf"def {test_name}\w*" if wildcard else rf"def {test_name}\("
+            assert re.search(pattern, source), f"R{number}: {module}::{test_name} not found"
+        assert any(name.startswith(f"test_r{number}_") or f"_r{number}_" in name
+                   for _f, name, _w in names), f"R{number} has no test named after it"  # fmt: skip
