@@ -739,3 +739,15 @@ def test_r15_every_invalid_field_exits_2_naming_file_table_and_key(tmp_path, tab
     label = "[[sources]] #1" if table == "sources" else f"[{table}]"
     assert f"error: {path}: {label}" in result.output
     assert f"key '{key}'" in result.output
+
+
+def test_schedule_shorter_than_a_fetch_may_take_is_warned(
+    tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A source checked more often than a fetch's deadline gets a warning (R9), not an error."""
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[watcher]\ntimeout = 30\n[[sources]]\nid = "fast"\nurl = "https://a.gov/"\nevery = "30s"\n'
+    )
+    load_config(path)
+    assert "every 30s is shorter than a fetch may take" in caplog.text

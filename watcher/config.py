@@ -242,6 +242,16 @@ def load_config(path: str | os.PathLike[str], require_smtp_password: bool = Fals
     sources = _sources(_array_of_tables(file, document, "sources"))
     jurisdictions = _jurisdictions(_array_of_tables(file, document, "jurisdictions"))
     cues = tuple(_cue(table) for table in _array_of_tables(file, document, "cues"))
+    for source in sources:
+        # A fetch may take up to twice the timeout (its deadline); a shorter interval would
+        # skip runs whenever a page hangs (R9). Allowed, since a fast page is fine, but said.
+        if source.every is not None and source.every < 2 * settings.timeout:
+            log.warning(
+                "%s: [[sources]] id %r: every %s is shorter than a fetch may take "
+                "(2 x timeout = %s); runs will be skipped while a page hangs",
+                file, source.id, format_duration(source.every),
+                format_duration(2 * settings.timeout),
+            )  # fmt: skip
     return Config(
         path=Path(file),
         settings=settings,
