@@ -143,6 +143,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         negatable=False,
         anchors=("remov", "taken off", "dropped", "delisted"),
     ),
+    # "Two jurisdictions that appeared on the May list ... have been removed"
+    _cue(
+        "compliant",
+        r"\blist\b[^;]{0,160}?\b(?:been|were|was|are|is)\s+(?:\w+\s+)?(?:removed|dropped|delisted|"
+        r"taken\s+off)\b",
+        negatable=False,
+        anchors=("removed", "dropped", "delisted", "taken off"),
+    ),
     _cue(
         "compliant",
         r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"
@@ -153,14 +161,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "compliant",
         r"\b(?:drop\w*|strikes?|struck|delist\w*|took|takes|taking|"
-        r"remov\w*)\b[^;]{0,60}?\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|"
+        r"remov\w*)\b[^;]{0,120}?\bfrom\s+(?:the|its|this|a)?\s*(?:[\w“”\"'’-]+\s+){0,3}?list\b|"
         r"\bdelisted\b",
         anchors=("list",),
     ),
     _cue(
         "compliant",
-        r"\b(?:taken|dropped|struck|came|comes|come|taking)\s+off\s+(?:(?:the|its|this|that)\s+"
-        r"(?:\w+\s+)?list|it\b)",
+        r"\b(?:taken|dropped|struck|came|comes|come|coming|taking|falls?|fell)\s+off\s+(?:(?:the|its|"
+        r"this|that|a)\s+)?(?:(?:[\w’'-]+\s+){0,3}?list|it\b)",
         anchors=("list", " off "),
     ),
     # -- under_review: a demand for proof or documents, a review opened --------------------
@@ -172,6 +180,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"compl(?:y|ies)|documentation|documents|records|information|evidence|proof|data|"
         r"certification|opinion|copies|polic(?:y|ies))",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
+    ),
+    # "asked the county to explain why ..., and to provide copies of its written policies"
+    _cue(
+        "under_review",
+        r"\b(?:ask|request|requir|demand|direct|order)\w*\b[^;]*?\band\s+to\s+(?:provide|submit|"
+        r"produce|turn\s+over|hand\s+over|send)\s+(?:\w+\s+){0,3}?(?:copies|records|documents|"
+        r"documentation|information|data|polic(?:y|ies))\b",
+        anchors=("and to ",),
     ),
     _cue(
         "under_review",
@@ -339,7 +355,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "funding_cut",
-        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:\w+\s+){0,6}?(?:withh[oe]ld|held\s+back|"
+        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:(?!(?:would|could|may|might|will|can|should)\b)\w+\s+)"
+        r"{0,6}?(?:withh[oe]ld|held\s+back|"
         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b",
         anchors=(
             "withh",
@@ -377,6 +394,22 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "listed",
+        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\bthe\s+[“\"']?(?:\w+\s+)?sanctuary\s+"
+        r"(?:capital|haven)\b",
+        anchors=("sanctuary",),
+        voiced=True,
+    ),
+    # "Newark is a sanctuary city", "the plaintiffs ... are sanctuary jurisdictions", as a
+    # federal official says it.
+    _cue(
+        "listed",
+        r"\b(?:is|are|was|were|remains?)\s+(?:an?\s+)?[“\"'‘]?sanctuary\s+(?:jurisdictions?|"
+        r"cit(?:y|ies)|states?|count(?:y|ies))\b",
+        anchors=("sanctuary",),
+        voiced=True,
+    ),
+    _cue(
+        "listed",
         r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b",
         anchors=("among",),
         voiced=True,
@@ -396,7 +429,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         + r"(?:"
         + LAW
         + r"|the\s+law|federal,\s+state\s+and\s+local"
-        r"\s+law|all\s+(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)",
+        r"\s+law|all\s+(?:applicable\s+)?(?:federal|applicable)\s+(?:immigration\s+)?laws?|law\b)",
         binding="stance",
         anchors=("compl", "follow", "obey", "abide"),
     ),
@@ -412,10 +445,18 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
         r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|"
-        r"political\s+theater)\b",
+        r"political\s+theater|got\s+it\s+wrong|gets\s+it\s+wrong|wrong\s+on\s+the\s+facts)\b",
         binding="contests",
         negatable=False,
-        anchors=("mistake", "error", "wrongly", "erroneous", "baseless", "merit", "political"),
+        anchors=(
+            "mistake",
+            "error",
+            "wrong",
+            "erroneous",
+            "baseless",
+            "merit",
+            "political",
+        ),
     ),
     _cue(
         "contests",
@@ -430,7 +471,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
         r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|"
-        r"policy)|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
+        r"policy)|(?:rescind|repeal|withdraw|abandon)\s+(?:it|them|our|its|their|the)\b|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
         r"\bnot\s+backing\s+down\b|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|"
         r"\brefus(?:e|es|ed|ing)\s+to\s+(?:change|comply|cooperate|alter|end|abandon|drop|accept|"
         r"back\s+down|rescind)",
@@ -485,11 +526,18 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:lawsuits?|suits?|cases?|challenges?|injunction)\s+(?:\w+\s+){0,2}?(?:brought|filed|"
         r"sought)\s+by\b|\bchallenged\s+(?:\w+\s+){0,2}?(?:in\s+court\s+)?by\b|"
-        r"\bplaintiffs\b[^;]{0,30}?\b(?:including|include|included|are|were)\b|"
+        r"\bplaintiffs\b[^;]{0,30}?\b(?:including|include|included|are|were|led\s+by)\b|"
         r"\bbrought\s+(?:this|the|a|its|their)\s+(?:lawsuit|suit|case|challenge)\b",
         binding="plaintiffs",
         negatable=False,
         anchors=("brought", "filed", "sought", "challenged", "plaintiffs"),
+    ),
+    _cue(
+        "contests",
+        r"\bjoin(?:ed|s|ing)?\s+(?:the|their|its|a|this|that)\s+(?:\w+\s+)?(?:lawsuit|suit|"
+        r"challenge)\b",
+        binding="plaintiffs",
+        anchors=("join",),
     ),
     _cue(
         "contests",
@@ -592,7 +640,11 @@ INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
 FEDERAL_SPEAKER_WORDS = re.compile(
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|federal\s+government|"
     r"(?:trump\s+)?administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general|sessions|"
-    r"barr|bondi|president|trump|white\s+house|federal\s+officials?|justice\s+officials?)\b",
+    r"barr|bondi|president|trump|white\s+house|federal\s+officials?|justice\s+officials?)\b|"
+    # An ICE official as the one speaking, not ICE as the one people are handed to.
+    r"\b(?:director|official|officer|spokes\w+|head)s?\s+(?:\w+\s+){0,2}?(?:of|at|for|with)\s+"
+    r"(?:U\.S\.\s+)?(?:Immigration\s+and\s+Customs\s+Enforcement|(?-i:ICE))\b|"
+    r"\b(?-i:ICE)\s+(?:\w+\s+){0,3}?(?:director|officials?|spokes\w+)\b",
     FLAGS,
 )
 # Who acts in a clause.

@@ -269,6 +269,7 @@ class Extractor:
         if not blocks:
             return []
         context = PageContext()
+        self._learn_site(page, context)
         scanned = self._scan_blocks(blocks, context)
         inferred = speaker if speaker and self.gazetteer.is_known(speaker) else None
         inferred = inferred or self._site_speaker(page, context)
@@ -305,6 +306,15 @@ class Extractor:
             if place and place[1]:
                 self._learn_dateline(place, context)
         return scanned
+
+    def _learn_site(self, page: Page, context: PageContext) -> None:
+        """The site's own place, when its name is qualified ("... | Lake County, IL")."""
+        match = SITE_SUFFIX.search(page.title or "")
+        if match is None:
+            return
+        for mention in self.names.scan(match.group("site")):
+            if mention.qualifier:
+                self.names.learn(mention, context)
 
     def _learn_dateline(self, place: tuple[str, str], context: PageContext) -> None:
         text = f"{place[0].title()}, {place[1]}"
@@ -375,7 +385,13 @@ class Extractor:
     ) -> bool:
         """A page that is itself a list: titled a list, with many items that are just names."""
         heads = [page.title] + [b.text for _, b in blocks if b.is_heading][:2]
-        if not any(LIST_TITLE.search(h) and "sanctuary" in h.lower() for h in heads):
+        if not any(LIST_TITLE.search(h) for h in heads):
+            return False
+        # "DHS Publishes Updated List of Non-Cooperative Jurisdictions": the title need not
+        # say "sanctuary" when the page says what the list is.
+        if not any("sanctuary" in h.lower() for h in heads) and not _mentions_sanctuary_list(
+            blocks
+        ):
             return False
         bare = sum(
             1
@@ -485,7 +501,7 @@ class Extractor:
         self, reading: PageReading, position: int, block: Block, mentions: list[RawMention]
     ) -> list[list[Hit]]:
         text = block.text
-        places = self._resolve(reading, mentions, "")
+        places = self._resolve(reading, mentions, "", text)
         results: list[list[Hit]] = []
         sentences = _sentences(text)
         for index, (sentence_start, sentence) in enumerate(sentences):
@@ -520,11 +536,13 @@ class Extractor:
         return results
 
     def _resolve(
-        self, reading: PageReading, mentions: list[RawMention], kind_hint: str
+        self, reading: PageReading, mentions: list[RawMention], kind_hint: str, text: str = ""
     ) -> list[tuple[RawMention, str]]:
+        resolved = [self.names.resolve(m, reading.context, kind_hint) for m in mentions]
+        if text:
+            resolved = self._by_neighbours(reading, mentions, resolved, text)
         places = []
-        for mention in mentions:
-            jid = self.names.resolve(mention, reading.context, kind_hint)
+        for mention, jid in zip(mentions, resolved, strict=True):
             if jid is None:
                 continue
             if mention.passing:
@@ -534,6 +552,65 @@ class Extractor:
             reading.last_of_kind[kind] = jid
             places.append((mention, jid))
         return places
+
+    def _by_neighbours(
+        self,
+        reading: PageReading,
+        mentions: list[RawMention],
+        resolved: list[str | None],
+        text: str,
+    ) -> list[str | None]:
+        """Settle namesakes by the places around them in the same sentence.
+
+        "Portland is on the list, as is the state of Oregon" is Oregon's Portland even on a
+        page that also names Portland, Maine; "the City of Indianapolis, the Marion County
+        Sheriff's Office, ..." is Indiana's Marion County.
+        """
+        sentence_ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
+
+        def sentence_of(offset: int) -> int:
+            return sum(1 for end in sentence_ends if end <= offset)
+
+        states_named: dict[int, set[str]] = {}
+        for mention, jid in zip(mentions, resolved, strict=True):
+            jurisdiction = self.gazetteer.get(jid) if jid else None
+            if jurisdiction is not None and jurisdiction.kind == "state" and not mention.passing:
+                states_named.setdefault(sentence_of(mention.start), set()).add(jid)  # type: ignore[arg-type]
+        settled = list(resolved)
+        for index, (mention, jid) in enumerate(zip(mentions, resolved, strict=True)):
+            if mention.qualifier or mention.role == "acronym" or len(mention.candidates) < 2:
+                continue
+            places = [self.gazetteer.get(c) for c in mention.candidates]
+            by_state: dict[str, str] = {}
+            for place in places:
+                if place is not None and place.kind != "state":
+                    by_state.setdefault(place.state, place.id)
+            if jid is not None:
+                # A name the page qualified elsewhere, beside another state in this sentence.
+                if mention.key not in reading.context.qualified:
+                    continue
+                near = states_named.get(sentence_of(mention.start), set()) & set(by_state)
+                current = self.gazetteer.get(jid)
+                if len(near) == 1 and current is not None and current.state not in near:
+                    settled[index] = by_state[near.pop()]
+                continue
+            # Still ambiguous: the nearest place in the sentence whose state has a namesake.
+            sentence = sentence_of(mention.start)
+            nearest: tuple[int, str] | None = None
+            for other, other_jid in zip(mentions, resolved, strict=True):
+                if other is mention or other_jid is None or other.passing:
+                    continue
+                if sentence_of(other.start) != sentence:
+                    continue
+                neighbour = self.gazetteer.get(other_jid)
+                if neighbour is None or neighbour.state not in by_state:
+                    continue
+                distance = abs(other.start - mention.start)
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, by_state[neighbour.state])
+            if nearest is not None:
+                settled[index] = nearest[1]
+        return settled
 
     # -- cues ---------------------------------------------------------------------------------
 
@@ -953,9 +1030,9 @@ def _only_generic(text: str) -> bool:
 
 
 def _is_federal_page(page: Page) -> bool:
-    """Pages of the Department of Justice or Homeland Security, where the voice is federal."""
+    """Pages of the Department of Justice, Homeland Security or the White House (federal voice)."""
     host = re.sub(r"^https?://", "", page.url or "").split("/")[0].lower()
-    return host.endswith("justice.gov") or host.endswith("dhs.gov") or host.endswith("ice.gov")
+    return host.endswith(("justice.gov", "dhs.gov", "ice.gov", "whitehouse.gov"))
 
 
 def _mentions_sanctuary_list(blocks: list[tuple[int, Block]]) -> bool:

@@ -106,6 +106,13 @@ OFFICE_KINDS = {"gov": "state", "governor": "state", "mayor": "city"}
 LAW_NAME_WORDS = frozenset("revised statutes code constitution municipal compiled general".split())
 
 
+# A county written as the second half of a consolidated government's name: "Louisville/
+# Jefferson County", "the Metropolitan Government of Nashville and Davidson County".
+CONSOLIDATED_PART = re.compile(
+    r"(?:[A-Z][\w.'’-]+/|\bGovernment\s+of\s+(?:[A-Z][\w.'’-]+\s+){1,3}and\s+)\Z"
+)
+
+
 class Token(NamedTuple):
     """One word, number or punctuation mark of a text."""
 
@@ -173,6 +180,9 @@ class PageContext:
     """What a page tells about its places as a whole, used to resolve ambiguous names."""
 
     qualified: dict[str, str] = field(default_factory=dict)  # key -> state code
+    # Keys the page qualifies with different states ("Orange County, New York" and "Orange
+    # County, Florida"): a bare use of them is left to the page's other evidence.
+    conflicting: set[str] = field(default_factory=set)
     states: Counter[str] = field(default_factory=Counter)
     named: set[str] = field(default_factory=set)  # ids resolved so far
     kinds: dict[str, set[str]] = field(default_factory=dict)  # key -> kinds the page marked
@@ -221,6 +231,7 @@ class NameFinder:
                     stem = name_key(jurisdiction.name[: -len(suffix)])
                     stems.setdefault(stem, set()).add(jurisdiction.id)
         self.county_stems = {key: tuple(sorted(ids)) for key, ids in stems.items()}
+        self.county_ids = frozenset(j.id for j in gazetteer if j.kind == "county")
         self.state_forms = self._state_forms()
         self.state_names = {
             name_key(j.name): j.id for j in gazetteer if j.kind == "state" and j.id != "dc"
@@ -284,6 +295,13 @@ class NameFinder:
                 continue
             stop, candidates, role = found
             mention = self._describe(tokens, index, stop, candidates, role, text, title_case)
+            if (
+                not mention.passing
+                and text[mention.start - 1 : mention.start] in {"/", " "}
+                and all(jid in self.county_ids for jid in mention.candidates)
+                and CONSOLIDATED_PART.search(text[max(0, mention.start - 80) : mention.start])
+            ):
+                mention.passing = "part of a consolidated government's name"
             if mention.start < dateline_end:
                 mention.passing = "dateline"
             if (
@@ -443,6 +461,17 @@ class NameFinder:
                 mention.qualifier = state
                 mention.end = tokens[qualifier_stop - 1].end
                 cursor = qualifier_stop
+        if mention.qualifier is None and role != "acronym" and len(candidates) > 1:
+            # "the Knox County Sheriff's Office in Tennessee": the state after the office.
+            office_end = cursor
+            while office_end < min(len(tokens), cursor + 4) and (
+                tokens[office_end].base in OFFICIAL_WORDS or tokens[office_end].norm == "s"
+            ):
+                office_end += 1
+            if office_end > cursor and office_end < len(tokens) and tokens[office_end].norm == "in":
+                state, _ = self._state_after(tokens, office_end + 1)
+                if state and self._fits_state(candidates, state):
+                    mention.qualifier = state
         after = tokens[cursor] if cursor < len(tokens) else None
         has_state = any(c in self.state_names.values() for c in candidates)
         state_office = after is not None and after.base in STATE_OFFICES
@@ -528,7 +557,9 @@ class NameFinder:
         if len(mention.candidates) == 1 and mention.role != "acronym":
             context.seen.add(mention.candidates[0])
         if mention.qualifier:
-            context.qualified.setdefault(mention.key, mention.qualifier)
+            known = context.qualified.setdefault(mention.key, mention.qualifier)
+            if known != mention.qualifier:
+                context.conflicting.add(mention.key)
             context.states[mention.qualifier] += 1
         elif len(mention.candidates) == 1:
             jurisdiction = self.gazetteer.get(mention.candidates[0])
@@ -548,7 +579,9 @@ class NameFinder:
             return pool[0].id
         if mention.key in context.persons and not (mention.qualifier or hint):
             return None  # the page uses the name for a person ("Gov. Bob Ferguson" ... "Ferguson")
-        state = mention.qualifier or context.qualified.get(mention.key)
+        state = mention.qualifier
+        if state is None and mention.key not in context.conflicting:
+            state = context.qualified.get(mention.key)
         states = [j for j in pool if j.kind == "state"]
         places = [j for j in pool if j.kind != "state"]
         if mention.qualifier:
