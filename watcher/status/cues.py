@@ -72,6 +72,10 @@ def _cue(
 ANSWER_RULE = "time to show compliance"
 
 
+# The name of the rule for a place declaring itself non-sanctuary.
+SELF_DECLARED = "declared itself non-sanctuary"
+
+
 LAW = (
     r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|"
     r"sec\.)\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
@@ -550,7 +554,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:baffled|surprised|outraged|dismayed|shocked)\s+(?:to\s+be|at\s+being|by\s+(?:its|"
         r"their|the)\s+(?:inclusion|designation))\b|\bhad\s+no\s+sanctuary\s+polic|"
-        r"\bhas\s+no\s+sanctuary\s+polic|\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary|"
+        r"\bhas\s+no\s+sanctuary\s+polic|"
         r"\bshould\s+not\s+be\s+(?:there|on\s+(?:the|this|that|any)\s+list)",
         binding="dispute",
         negatable=False,
@@ -561,9 +565,18 @@ DEFAULT_CUES: tuple[Cue, ...] = (
             "dismayed",
             "shocked",
             "sanctuary polic",
-            "non-sanctuary",
             "should not be",
         ),
+    ),
+    # A place that declared itself "non-sanctuary" contests a listing the clause reports
+    # ("..., which declared itself a non-sanctuary city, was on the list too"), not by itself.
+    _cue(
+        "contests",
+        r"\bdeclared\s+itself\s+an?\s+[“\"']?non-sanctuary",
+        binding="dispute",
+        negatable=False,
+        anchors=("non-sanctuary",),
+        name=SELF_DECLARED,
     ),
 )
 

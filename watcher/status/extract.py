@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -94,7 +95,10 @@ NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "both": 2,
 }  # fmt: skip
-GROUP_NOUN = r"(?:jurisdictions|cities|counties|states|places|localities|municipalities|recipients)"
+GROUP_NOUN = (
+    r"(?:jurisdictions|cities|counties|states|places|localities|municipalities|recipients|"
+    r"defendants)"
+)
 COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 NUMERIC_REF = re.compile(
     rf"\b(?P<n>\d{{1,3}}|{COUNT})\s+{GROUP_NOUN}|\b(?:the|these|those|all)\s+(?P<m>{COUNT})\b",
@@ -119,16 +123,28 @@ GENERIC_REF = re.compile(
     re.IGNORECASE,
 )
 SINGULAR_REF = re.compile(
-    r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State)(?!\s+of))\b"
+    r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State|Metro)(?!\s+of)(?!\s+[A-Z]))\b"
 )
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
 OFFICIAL_TITLES = (
     (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
     (re.compile(r"\b(?:Mayor|mayor's\s+office|City\s+Hall)\b"), "city"),
-    (re.compile(r"\b(?:County\s+Executive|Sheriff)\b"), "county"),
+    (
+        re.compile(
+            r"\b(?:County\s+Executive|Sheriff|Commission(?:ers)?\s+Chair\w*|Board\s+Chair\w*|"
+            r"Board\s+of\s+(?:Supervisors|Commissioners))\b"
+        ),
+        "county",
+    ),
+)
+# Members of Congress: what they say of a place is not the place's own position.
+LAWMAKER = re.compile(
+    r"\b(?:U\.S\.\s+)?(?:Sen\.|Senator|Rep\.|Representative|Congressman|Congresswoman|"
+    r"Congressmember)\s+(?:[A-Z][\w’'.-]*\s+){0,2}(?P<surname>[A-Z][\w’'-]+)"
 )
 POLICY_REF = re.compile(
-    r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+)?(?:polic(?:y|ies)|"
+    r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+|local\s+|city\s+|"
+    r"county\s+|state\s+|municipal\s+)?(?:polic(?:y|ies)|"
     r"provisions?|laws?|ordinances?|rules?|directives?|measures?|statutes?|acts?)\b"
     r"|\bthe\s+(?:[A-Z][\w’'-]*\s+){1,4}(?:Act|Ordinance|Directive|Law)\b",
     re.IGNORECASE,
@@ -144,13 +160,50 @@ QUESTION_OR_HYPOTHESIS = re.compile(
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
 # Membership of the list a page speaks of: "is on the list", "was added to the list".
 ON_THE_LIST = re.compile(
-    r"\b(?:is|are|was|were|been|appeared|appears?|remains?)\s+(?:also\s+)?on\s+"
-    r"(?:the|this|that|its)\s+(?:\w+\s+)?list\b|\bincluded\b|\bplaced\s+on\b|"
+    r"\bon\s+(?:the|this|that|its|their|a)\s+(?:[\w’'-]+\s+){0,4}?list\b|\bincluded\b|"
+    r"\bplaced\s+on\b|"
     r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
     r"\bnamed\s+(?:\w+\s+)?(?:on|to|in)\s+(?:the|this|that|its|a|their)\s+(?:[\w’']+\s+){0,3}?"
-    r"list\b|\blist\s+(?:\w+\s+){0,2}?(?:names|included|includes|including)\b",
+    r"list\b|\blist\b[^;]{0,40}?\b(?:names|included|includes|including)\b|"
+    # "The City and Borough of Juneau was also named."
+    r"\b(?:was|were|is|are)\s+(?:also\s+)?named\b(?!\s+(?:as|after|for|by|in\s+the\s+(?:law)?suit))",
     re.IGNORECASE,
 )
+# "X, the suburb that has been on the list": the relative clause is about X alone.
+SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
+# A corrected report: what "an earlier version misstated" is retracted, not asserted.
+RETRACTED = re.compile(
+    r"\b(?:misstated|misreported|(?:incorrectly|erroneously|mistakenly|wrongly)\s+(?:said|stated|"
+    r"reported|described|identified|attributed))\b",
+    re.IGNORECASE,
+)
+# "one of 29 jurisdictions to receive such letters": the statuses of the letter just told.
+SAME_LETTER = re.compile(
+    r"\b(?:such|similar|identical|the\s+same)\s+(?:letters?|notices?|warnings?)\b", re.IGNORECASE
+)
+# Case names: "United States v. California" (sued), "City of Chicago v. Sessions" (the city
+# went to court against the federal government). "United States v. <a person>" names no place.
+CASE_NAME = re.compile(
+    r"\bUnited\s+States\s+v(?:s)?\.\s+(?=[A-Z])|"
+    r"(?P<plaintiff>\b(?:(?:[A-Z][\w.'’-]*|of|and)\s+){1,6})v(?:s)?\.\s+(?:Sessions|Barr|Whitaker|Garland|Bondi|Trump|"
+    r"Kelly|Nielsen|McAleenan|Wolf|Mayorkas|Noem|Biden|Attorney\s+General|United\s+States|U\.S\.|"
+    r"(?:U\.S\.\s+)?Department\s+of)\b"
+)
+# The one sued is the federal government: the places are the plaintiffs.
+FEDERAL_DEFENDANT = re.compile(
+    r"\s*(?:the\s+)?(?:U\.S\.\s+)?(?:Trump\s+|Biden\s+)?(?:administration\b|united\s+states\b|"
+    r"federal\s+government\b|justice\s+department\b|department\s+of\s+(?:justice|homeland)|"
+    r"department\b|doj\b|dhs\b|homeland\s+security\b|attorney\s+general\b|president\b|"
+    r"trump\b|sessions\b|barr\b|bondi\b|secretary\b)",
+    re.IGNORECASE,
+)
+PLURAL_POLICY_REF = re.compile(
+    r"\b(?:the|these|those|their)\s+(?:local\s+|city\s+|county\s+|municipal\s+)?(?:policies|laws|"
+    r"ordinances|rules|directives|measures)\b",
+    re.IGNORECASE,
+)
+# An answer that denies what its question heading asks ("Has any money been cut? No.").
+NEGATIVE_ANSWER = re.compile(r"^\s*(?:No|Not\s+yet|Not\s+so|None)\b[.,]", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
 TOPIC = re.compile(
@@ -212,6 +265,10 @@ class PageReading:
     last_of_kind: dict[str, str] = field(default_factory=dict)
     on_topic: bool = True  # the page speaks of immigration or sanctuary policy at all
     row_states: dict[int, tuple[str, str]] = field(default_factory=dict)  # table cell qualifiers
+    last_statuses: list[str] = field(default_factory=list)  # given to last_targets
+    counts: Counter[str] = field(default_factory=Counter)  # mentions of each place so far
+    answer_to: str = ""  # the question heading the current block answers
+    lawmakers: set[str] = field(default_factory=set)  # surnames of members of Congress
 
 
 @dataclass
@@ -223,6 +280,7 @@ class Clause:
     block: int
     places: list[tuple[RawMention, str]]  # (mention, jurisdiction id), offsets in `text`
     is_item: bool = False
+    quoted_name: bool = False  # names a place only as a quoted name
 
 
 class Extractor:
@@ -281,6 +339,7 @@ class Extractor:
             sanctuary_list_page=_mentions_sanctuary_list(blocks),
             on_topic=any(TOPIC.search(block.text) for _, block in blocks),
             row_states=self._row_states(blocks),
+            lawmakers={m.group("surname") for _, b in blocks for m in LAWMAKER.finditer(b.text)},
         )
         list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
         self._read(reading, blocks, scanned, list_page)
@@ -413,6 +472,7 @@ class Extractor:
         intro_is_membership = False
         intro_group: Group | None = None
         kind_hint = ""
+        answer: list[Hit] = []  # the statuses a question heading asks about
         for position, block in blocks:
             text = block.text
             if block.tag in {"td", "th"} and position in reading.row_states:
@@ -437,7 +497,21 @@ class Extractor:
                 intro_group = None
             intro = None
             kind_hint = ""
-            clauses_hits = self._read_block(reading, position, block, scanned[position])
+            if block.is_heading and text.rstrip().endswith("?"):
+                # "Who is being sued?": the answer below names whom the question is about.
+                reading.answer_to = text
+                answer = [
+                    h
+                    for h in self._hits(reading, text, text)
+                    if h.status in FEDERAL_STATUSES and h.binding not in {"stance", "relative"}
+                ]
+                continue
+            if block.is_heading:
+                reading.answer_to, answer = "", []
+            if NEGATIVE_ANSWER.match(text):
+                answer = []
+            clauses_hits = self._read_block(reading, position, block, scanned[position], answer)
+            answer = []
             if text.rstrip().endswith(":") or block.is_heading and text.rstrip().endswith(":"):
                 intro = [hit for hits in clauses_hits for hit in hits]
                 intro_is_membership = bool(MEMBERSHIP.search(text)) or not intro
@@ -498,7 +572,12 @@ class Extractor:
         return ids
 
     def _read_block(
-        self, reading: PageReading, position: int, block: Block, mentions: list[RawMention]
+        self,
+        reading: PageReading,
+        position: int,
+        block: Block,
+        mentions: list[RawMention],
+        answer: Sequence[Hit] = (),
     ) -> list[list[Hit]]:
         text = block.text
         places = self._resolve(reading, mentions, "", text)
@@ -517,12 +596,25 @@ class Extractor:
                     for m, jid in places
                     if start <= m.start and m.end <= end
                 ]
-                clause = Clause(clause_text, sentence, position, in_clause)
+                quoted = any(
+                    m.passing == "quoted name" and start <= m.start < end for m in mentions
+                )
+                clause = Clause(clause_text, sentence, position, in_clause, quoted_name=quoted)
                 hits = self._hits(
                     reading, clause_text, sentence, sentence[:clause_start], following
                 )
                 if not hits and in_clause and carried:
                     hits = carried  # the places after the colon are what it introduced
+                if not hits and in_clause and answer and index == 0:
+                    hits = [replace(hit, position=0) for hit in answer]
+                    answer = ()
+                if (
+                    not hits
+                    and in_clause
+                    and reading.last_statuses
+                    and SAME_LETTER.search(clause_text)
+                ):
+                    hits = [Hit(s, 0, "clause", "the same letter") for s in reading.last_statuses]
                 carried = []
                 colon = sentence[
                     clause_start + len(clause_text) : clause_start + len(clause_text) + 1
@@ -548,6 +640,7 @@ class Extractor:
             if mention.passing:
                 continue
             reading.context.named.add(jid)
+            reading.counts[jid] += 1
             kind = self.gazetteer.get(jid).kind  # type: ignore[union-attr]
             reading.last_of_kind[kind] = jid
             places.append((mention, jid))
@@ -585,7 +678,13 @@ class Extractor:
             for place in places:
                 if place is not None and place.kind != "state":
                     by_state.setdefault(place.state, place.id)
-            if jid is not None:
+            current = self.gazetteer.get(jid) if jid else None
+            guessed = (
+                current is not None
+                and current.kind == "county"
+                and mention.key not in reading.context.qualified
+            )
+            if jid is not None and not guessed:
                 # A name the page qualified elsewhere, beside another state in this sentence.
                 if mention.key not in reading.context.qualified:
                     continue
@@ -651,11 +750,14 @@ class Extractor:
         if any(h.status == "compliant" for h in hits):
             hits = [h for h in hits if h.status != "listed"]
         # "on the list" means the sanctuary list only on pages that speak of one.
-        if reading.sanctuary_list_page and ON_THE_LIST.search(clause):
-            if not rules.negated(clause.split(" list")[0]) and not any(
-                h.status == "compliant" for h in hits
-            ):
-                hits.append(Hit("listed", 0, "clause", "on the list"))
+        on_list = ON_THE_LIST.search(clause) if reading.sanctuary_list_page else None
+        if on_list:
+            before = clause[: on_list.start()]
+            if not _negated_in_part(before) and not any(h.status == "compliant" for h in hits):
+                relative = SINGULAR_RELATIVE.search(before)
+                binding = "relative" if relative else "clause"
+                position = relative.start() if relative else on_list.start()
+                hits.append(Hit("listed", position, binding, "on the list"))
         # After a preliminary finding, time to answer is a warning, not a new review.
         finding = any(h.status == "non_compliant" for h in hits) or PRELIMINARY.search(sentence)
         if finding:
@@ -672,6 +774,11 @@ class Extractor:
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
         hits.extend(self._sued_hits(reading, clause, earlier))
+        if RETRACTED.search(earlier):
+            return []
+        retracted = RETRACTED.search(clause)
+        if retracted:
+            hits = [h for h in hits if h.position < retracted.start()]
         return hits
 
     def _sued_hits(self, reading: PageReading, clause: str, earlier: str = "") -> list[Hit]:
@@ -686,7 +793,26 @@ class Extractor:
                 continue
             if rules.SUED_BLOCKED.search(before) or rules.negated(before):
                 continue
+            if len(match.group(0)) <= 30 and FEDERAL_DEFENDANT.match(clause, match.end()):
+                # "joined their suit against the Administration", "Chicago sues Attorney
+                # General Jeff Sessions": the places named went to court against it.
+                hits.append(
+                    Hit(
+                        "contests",
+                        match.start(),
+                        "plaintiffs",
+                        "suit against the federal government",
+                    )
+                )
+                continue
             hits.append(Hit("sued", match.end(), "object", f"lawsuit: {match.group(0)[:30]}"))
+        for match in CASE_NAME.finditer(clause):
+            if match.group("plaintiff"):
+                hits.append(
+                    Hit("contests", match.start(), "plaintiffs", "case name: place v. federal")
+                )
+            else:
+                hits.append(Hit("sued", match.end(), "object", "case name: United States v."))
         return hits
 
     # -- binding cues to places ---------------------------------------------------------------
@@ -709,6 +835,8 @@ class Extractor:
                 for jid in after or self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
                 continue
+            if hit.note == rules.SELF_DECLARED and not any(h.status == "listed" for h in hits):
+                continue
             if status == "contests":
                 for jid in self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
@@ -721,7 +849,16 @@ class Extractor:
                 reading.federal_page or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
             ):
                 continue
-            if hit.binding == "object":
+            if hit.binding == "object" and _place_sues(clause, hit):
+                # "Huntington Beach ... sued the State of California", "Los Angeles sued in
+                # 2017": the place is the one suing, not a defendant of the United States.
+                if not _objects(clause, hit.position):
+                    for jid in self._contest_targets(reading, clause)[:1]:
+                        self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
+                continue
+            if hit.binding == "relative":
+                targets = [jid for m, jid in clause.places if m.start < hit.position][-1:]
+            elif hit.binding == "object":
                 targets = _objects(clause, hit.position)
                 own = re.match(r"\s*the\s+(city|county|state)\b", clause.text[hit.position :])
                 if not targets and own:  # "the lawsuit it filed against the state"
@@ -736,6 +873,13 @@ class Extractor:
                 federal_targets.extend(t for t in targets if t not in federal_targets)
         if federal_targets and clause.places:
             reading.last_targets = federal_targets
+            reading.last_statuses = sorted(
+                {
+                    s
+                    for (jid, s) in reading.findings
+                    if jid in federal_targets and s in TARGET_STATUSES
+                }
+            )
             if len(federal_targets) >= 2:
                 reading.groups.append(Group(clause.block, federal_targets, True))
 
@@ -768,6 +912,10 @@ class Extractor:
         return max(before)[1] == "federal"
 
     def _contest_targets(self, reading: PageReading, clause: Clause) -> list[str]:
+        if LAWMAKER.search(clause.text) or any(
+            re.search(rf"\b{re.escape(name)}\b", clause.text) for name in reading.lawmakers
+        ):
+            return []  # a senator arguing that a city complies is not the city's position
         if rules.FEDERAL_VOICE.search(clause.text) and not rules.NON_FEDERAL_ACTOR.search(
             clause.text
         ):
@@ -794,7 +942,10 @@ class Extractor:
         # An official named by title only: "Gov. Polis's office said ...", "the mayor said ...".
         for pattern, kind in OFFICIAL_TITLES:
             if pattern.search(clause.text):
-                jid = self._anaphora(reading, kind)
+                if kind == "state":
+                    jid = self._official_state(reading)
+                else:
+                    jid = self._anaphora(reading, kind)
                 return [jid] if jid else []
         return []
 
@@ -808,6 +959,7 @@ class Extractor:
         return found
 
     def _anaphora(self, reading: PageReading, kind: str) -> str | None:
+        kind = "city" if kind == "metro" else kind
         speaker = self.gazetteer.get(reading.speaker) if reading.speaker else None
         if speaker is not None and speaker.kind == kind:
             return speaker.id
@@ -817,13 +969,40 @@ class Extractor:
                 if "state" not in reading.last_of_kind
                 else reading.last_of_kind["state"]
             )
-        return reading.last_of_kind.get(kind)
+        last = reading.last_of_kind.get(kind)
+        place = self.gazetteer.get(last) if last else None
+        if place is not None:
+            # "Montgomery County, Pa., should not be confused with Montgomery County, Md.":
+            # after namesakes side by side, "the county" is the one the page is about.
+            namesakes = [
+                jid
+                for jid in reading.counts
+                if jid != last and (other := self.gazetteer.get(jid)) and other.name == place.name
+            ]
+            if namesakes:
+                return max([last, *namesakes], key=lambda jid: reading.counts[jid])
+        return last
+
+    def _official_state(self, reading: PageReading) -> str | None:
+        """The state whose governor a page means: the one it names most, else the last named."""
+        named = [
+            (count, jid)
+            for jid, count in reading.counts.items()
+            if (place := self.gazetteer.get(jid)) is not None and place.kind == "state"
+        ]
+        if len(named) > 1:
+            named.sort(reverse=True)
+            if named[0][0] > named[1][0]:
+                return named[0][1]
+        return self._anaphora(reading, "state")
 
     def _unnamed_targets(self, reading: PageReading, clause: Clause, hit: Hit) -> list[str] | None:
         """Places a clause without names speaks of; None when it speaks of no one."""
         text = clause.text
         if hit.status == "compliant":
             return None  # clearances are announced by name
+        if clause.quoted_name:
+            return None  # news reports that “Orange County” appears: about the name
         proper = SINGULAR_REF.search(text)
         if proper and proper.group("b"):  # "the City", "some City policies": the page's own
             jid = self._anaphora(reading, proper.group("b").lower())
@@ -835,6 +1014,7 @@ class Extractor:
         if not (
             rules.FEDERAL_ACTOR.search(clause.sentence)
             or reading.federal_page
+            or rules.FEDERAL_ACTOR.search(reading.answer_to)
             # "The lawsuit ... argues that the Act conflicts with federal law": the federal
             # suit the page has already reported speaks.
             or reading.last_targets
@@ -855,6 +1035,10 @@ class Extractor:
         if singular:
             kind = (singular.group("a") or singular.group("b")).lower()
             jid = self._anaphora(reading, kind)
+            # "the state's separation law and the local ordinances": the state and the
+            # localities the page just reported on together.
+            if jid in reading.last_targets and PLURAL_POLICY_REF.search(text):
+                return list(reading.last_targets)
             return [jid] if jid else None
         if POLICY_REF.search(text) and reading.last_targets:
             return list(reading.last_targets)
@@ -880,6 +1064,13 @@ class Extractor:
         """Statuses said of a group go to the page's recipients, else the nearest group."""
         for pending in reading.pending:
             members = reading.members
+            if (
+                members
+                and pending.size
+                and len(members) != pending.size
+                and any(len(g.members) == pending.size for g in reading.groups)
+            ):
+                members = []  # "the four defendants" are the four sued, not the list members
             if not members:
                 after = [g for g in reading.groups if g.position >= pending.position]
                 before = [g for g in reading.groups if g.position < pending.position]
@@ -974,10 +1165,27 @@ def _objects(clause: Clause, position: int) -> list[str]:
         return []
     objects = [after[0][1]]
     for (previous, _), (mention, jid) in zip(after, after[1:], strict=False):
-        if len(re.findall(r"\w+", clause.text[previous.end : mention.start])) > 8:
+        gap = clause.text[previous.end : mention.start]
+        if len(re.findall(r"\w+", gap)) > 8 or re.search(r"[“”\"]", gap):
             break
         objects.append(jid)
     return objects
+
+
+def _place_sues(clause: Clause, hit: Hit) -> bool:
+    """Whether a place named before "sued" is the one suing ("Huntington Beach sued ...")."""
+    if not re.match(r"lawsuit: su(?:ed|es|ing|e)\b", hit.note):
+        return False
+    verb = clause.text.rfind(" su", 0, hit.position) + 1
+    before = [(m, jid) for m, jid in clause.places if m.end <= verb]
+    if not before:
+        return False
+    between = clause.text[before[-1][0].end : verb]
+    if re.search(r"\b(?:was|were|been|being|be|is|are|has|have|had)\s+(?:\w+\s+)?$", between):
+        return False  # "Denver was sued", "Chicago has been sued"
+    return not rules.FEDERAL_ACTOR.search(between) and not re.search(
+        r"\b(?:which|whom|that)\b", between
+    )
 
 
 def _shift(mention: RawMention, delta: int) -> RawMention:
@@ -1012,6 +1220,17 @@ def _bare_name(text: str, mentions: list[RawMention]) -> bool:
         r"\b(?:the|and|or|city|town|state|county|of|commonwealth)\b", "", rest, flags=re.I
     )
     return not re.search(r"[A-Za-z]{3,}", rest)
+
+
+def _negated_in_part(before: str) -> bool:
+    """Whether a negation comes anywhere in the part of the clause before a cue.
+
+    "has never placed Austin or Travis County on a published sanctuary list": the negation
+    may be far from the words "on the list".
+    """
+    scope = rules.NEGATION_SCOPE.match(before)
+    tail = before[scope.end() :] if scope else before
+    return bool(re.search(r"\b(?:not|never|no|neither|nor|without)\b|n't\b", tail, re.I))
 
 
 def _only(hits: list[Hit], statuses: set[str]) -> bool:

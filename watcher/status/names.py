@@ -68,7 +68,7 @@ ADJECTIVE_NOUNS = frozenset(
     """jurisdiction jurisdictions city cities county counties town towns municipality
     municipalities community communities voters residents lawmakers legislators delegation
     congressman congresswoman senator senators democrats republicans native natives
-    sheriffs sheriff police suburbs suburb""".split()
+    sheriffs sheriff police suburbs suburb localities locality""".split()
 )  # fmt: skip
 # Words before "of" that make the place part of an institution's name.
 INSTITUTION_WORDS = frozenset(
@@ -81,7 +81,8 @@ LOCATIVE_WORDS = frozenset("in into at near across outside throughout around whe
 # ... unless the word before the preposition says whose the thing is ("policies in Chicago").
 OWNER_WORDS = frozenset(
     """policies policy laws law ordinance ordinances officials official leaders practices
-    rules directive directives jurisdictions""".split()
+    rules directive directives jurisdictions commissioners supervisors councilmembers aldermen
+    authorities""".split()
 )  # fmt: skip
 DATELINE_RE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z.'’\- ]+?)(?:,\s*(?P<state>[A-Z][A-Za-z.]+(?:\s?[A-Z][A-Za-z.]+)?))?"
@@ -305,6 +306,12 @@ class NameFinder:
             if mention.start < dateline_end:
                 mention.passing = "dateline"
             if (
+                text[mention.start - 1 : mention.start] in {"“", '"'}
+                and text[mention.end : mention.end + 1] in {"”", '"'}
+                and mention.start > 0
+            ):
+                mention.passing = "quoted name"  # news reports that “Orange County” appears
+            if (
                 mentions
                 and mention.passing == ""
                 and _inside_parentheses_after(mentions, text, mention)
@@ -408,7 +415,13 @@ class NameFinder:
         elif before is not None and before.norm in LOCATIVE_WORDS:
             if before2 is None or before2.norm not in OWNER_WORDS:
                 mention.passing = "locative"
-            if before2 is not None and before2.norm in {"officials", "leaders", "authorities"}:
+            if before2 is not None and before2.norm in {
+                "officials",
+                "leaders",
+                "authorities",
+                "commissioners",
+                "supervisors",
+            }:
                 mention.role = "official"
         elif _titled_person(tokens, index):
             mention.passing = "person"  # "Mayor Wilson", "Gov. Bob Ferguson"
@@ -552,6 +565,8 @@ class NameFinder:
         if mention.passing == "person":
             context.persons.add(mention.key)
             return
+        if mention.passing in {"part of another name", "quoted name"}:
+            return  # "Green Light Law", "Lake Ontario": no evidence of the page's states
         if mention.kind_hint:
             context.kinds.setdefault(mention.key, set()).add(mention.kind_hint)
         if len(mention.candidates) == 1 and mention.role != "acronym":
@@ -565,6 +580,10 @@ class NameFinder:
             jurisdiction = self.gazetteer.get(mention.candidates[0])
             if jurisdiction and mention.role != "acronym":
                 context.states[jurisdiction.state] += 1
+        elif mention.kind_hint == "state":
+            states = [c for c in mention.candidates if c in self.state_names.values()]
+            if len(states) == 1:
+                context.states[states[0]] += 1  # "the State of New York"
 
     def resolve(self, mention: RawMention, context: PageContext, kind_hint: str = "") -> str | None:
         """The jurisdiction a mention names on this page, or None when it stays ambiguous."""
