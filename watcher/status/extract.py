@@ -795,7 +795,11 @@ class Extractor:
                 continue
             if len(match.group(0)) <= 30 and FEDERAL_DEFENDANT.match(clause, match.end()):
                 # "joined their suit against the Administration", "Chicago sues Attorney
-                # General Jeff Sessions": the places named went to court against it.
+                # General Jeff Sessions": the places named went to court against it. An aside
+                # ("Philadelphia, which is suing the administration, was not named") is
+                # background to a sentence about something else.
+                if re.search(r",\s*(?:which|who)\s+(?:\w+\s+){0,2}$", before):
+                    continue
                 hits.append(
                     Hit(
                         "contests",
