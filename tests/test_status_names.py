@@ -101,3 +101,35 @@ def test_ambiguous_names_need_context(finder):
     """A small town name shared by several states stays unresolved without a state."""
     assert [] == names(finder, "Evans is a town")
     assert ["newark-nj"] == names(finder, "Newark officials")  # far the largest Newark
+
+
+def test_a_name_qualified_with_two_states_is_left_to_other_evidence(finder):
+    """A page that writes "Orange County, New York" and "Orange County, Florida" does not
+    take its first qualification for every bare "Orange County"."""
+    context = PageContext()
+    text = (
+        "Orange County, New York. Orange County, Florida. Orlando, Fla. Florida law. Orange County"
+    )
+    mentions = finder.scan(text)
+    for mention in mentions:
+        finder.learn(mention, context)
+    assert "orange-county-fl" == finder.resolve(mentions[-1], context)
+
+
+def test_state_after_an_office_qualifies_the_name(finder):
+    """ "the Knox County Sheriff's Office in Tennessee" is Tennessee's Knox County."""
+    assert ["knox-county-tn"] == names(finder, "the Knox County Sheriff's Office in Tennessee")
+
+
+def test_county_half_of_a_consolidated_name_is_no_place(finder):
+    """ "Louisville/Jefferson County Metro" and "the Metropolitan Government of Nashville and
+    Davidson County" name the consolidated city only."""
+    assert ["louisville-ky"] == names(finder, "the Louisville/Jefferson County Metro Government")
+    assert ["nashville-tn"] == names(
+        finder, "the Metropolitan Government of Nashville and Davidson County"
+    )
+
+
+def test_quoted_name_and_part_of_a_law_name_are_passing(finder):
+    """A name in quotation marks by itself, and a name inside a law's name, assert no place."""
+    assert [] == names(finder, "reports that “Orange County” appears")

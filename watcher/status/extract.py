@@ -189,6 +189,7 @@ CASE_NAME = re.compile(
     r"Kelly|Nielsen|McAleenan|Wolf|Mayorkas|Noem|Biden|Attorney\s+General|United\s+States|U\.S\.|"
     r"(?:U\.S\.\s+)?Department\s+of)\b"
 )
+CASE_NOTE = "case name: United States v."
 # The one sued is the federal government: the places are the plaintiffs.
 FEDERAL_DEFENDANT = re.compile(
     r"\s*(?:the\s+)?(?:U\.S\.\s+)?(?:Trump\s+|Biden\s+)?(?:administration\b|united\s+states\b|"
@@ -750,7 +751,12 @@ class Extractor:
         if any(h.status == "compliant" for h in hits):
             hits = [h for h in hits if h.status != "listed"]
         # "on the list" means the sanctuary list only on pages that speak of one.
-        on_list = ON_THE_LIST.search(clause) if reading.sanctuary_list_page else None
+        on_list = (
+            ON_THE_LIST.search(clause)
+            if reading.sanctuary_list_page
+            and ("list" in lowered or "included" in lowered or "named" in lowered)
+            else None
+        )
         if on_list:
             before = clause[: on_list.start()]
             if not _negated_in_part(before) and not any(h.status == "compliant" for h in hits):
@@ -774,16 +780,20 @@ class Extractor:
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
         hits.extend(self._sued_hits(reading, clause, earlier))
-        if RETRACTED.search(earlier):
-            return []
-        retracted = RETRACTED.search(clause)
+        if "mis" in earlier or "ly " in earlier:  # cheap gate: "misstated", "incorrectly"
+            if RETRACTED.search(earlier):
+                return []
+        retracted = RETRACTED.search(clause) if "mis" in lowered or "ly " in lowered else None
         if retracted:
             hits = [h for h in hits if h.position < retracted.start()]
         return hits
 
     def _sued_hits(self, reading: PageReading, clause: str, earlier: str = "") -> list[Hit]:
         hits = []
+        against_federal = False
         for match in rules.SUED_TRIGGER.finditer(clause):
+            if against_federal:
+                break  # "joined the suit against the administration over the order, ..."
             before = clause[: match.start()]
             word = match.group(0).lower()
             # "two lawsuits: one against New Jersey ... and one against King County"
@@ -798,6 +808,7 @@ class Extractor:
                 # General Jeff Sessions": the places named went to court against it. An aside
                 # ("Philadelphia, which is suing the administration, was not named") is
                 # background to a sentence about something else.
+                against_federal = True
                 if re.search(r",\s*(?:which|who)\s+(?:\w+\s+){0,2}$", before):
                     continue
                 hits.append(
@@ -810,13 +821,14 @@ class Extractor:
                 )
                 continue
             hits.append(Hit("sued", match.end(), "object", f"lawsuit: {match.group(0)[:30]}"))
-        for match in CASE_NAME.finditer(clause):
+        case_names = CASE_NAME.finditer(clause) if " v." in clause or " vs." in clause else ()
+        for match in case_names:
             if match.group("plaintiff"):
                 hits.append(
                     Hit("contests", match.start(), "plaintiffs", "case name: place v. federal")
                 )
             else:
-                hits.append(Hit("sued", match.end(), "object", "case name: United States v."))
+                hits.append(Hit("sued", match.end(), "object", CASE_NOTE))
         return hits
 
     # -- binding cues to places ---------------------------------------------------------------
@@ -864,6 +876,8 @@ class Extractor:
                 targets = [jid for m, jid in clause.places if m.start < hit.position][-1:]
             elif hit.binding == "object":
                 targets = _objects(clause, hit.position)
+                if hit.note == CASE_NOTE:
+                    targets = targets[:1] if _names_the_defendant(clause, hit.position) else []
                 own = re.match(r"\s*the\s+(city|county|state)\b", clause.text[hit.position :])
                 if not targets and own:  # "the lawsuit it filed against the state"
                     targets = [jid for jid in [self._anaphora(reading, own.group(1))] if jid]
@@ -1176,6 +1190,21 @@ def _objects(clause: Clause, position: int) -> list[str]:
     return objects
 
 
+def _names_the_defendant(clause: Clause, position: int) -> bool:
+    """Whether a place follows "United States v." at once ("v. the State of Oregon")."""
+    after = [m for m, _ in clause.places if m.start >= position]
+    if not after:
+        return False
+    gap = clause.text[position : after[0].start]
+    return bool(
+        re.fullmatch(
+            r"\s*(?:the\s+)?(?:(?:State|City|County|Commonwealth|Town|Village|People)\s+"
+            r"(?:and\s+County\s+)?of\s+)?",
+            gap,
+        )
+    )
+
+
 def _place_sues(clause: Clause, hit: Hit) -> bool:
     """Whether a place named before "sued" is the one suing ("Huntington Beach sued ...")."""
     if not re.match(r"lawsuit: su(?:ed|es|ing|e)\b", hit.note):
@@ -1183,7 +1212,14 @@ def _place_sues(clause: Clause, hit: Hit) -> bool:
     verb = clause.text.rfind(" su", 0, hit.position) + 1
     before = [(m, jid) for m, jid in clause.places if m.end <= verb]
     if not before:
-        return False
+        # "the city sued the State of California": the subject is a place by reference.
+        subject = re.search(
+            r"(?:^|[,:;]\s*|\b(?:and|but|then)\s+)(?:the\s+(?:city|county|state|town)|it|we)\s+"
+            r"(?:\w+\s+)?$",
+            clause.text[:verb],
+            re.IGNORECASE,
+        )
+        return bool(subject) and not rules.FEDERAL_ACTOR.search(clause.text[:verb])
     between = clause.text[before[-1][0].end : verb]
     if re.search(r"\b(?:was|were|been|being|be|is|are|has|have|had)\s+(?:\w+\s+)?$", between):
         return False  # "Denver was sued", "Chicago has been sued"
