@@ -860,3 +860,63 @@ def test_funds_that_could_be_withheld_are_a_threat(extractor):
         "complies, and warned that Byrne JAG funds could be withheld.</p>"
     )
     assert ("santa-fe-nm", "funding_cut") not in found(extractor, html)
+
+
+def test_the_sites_own_place_wins_over_a_namesake_on_the_page(extractor):
+    """On "City of Springfield, MA", a bare "Springfield" is Massachusetts' even when the page
+    also names Springfield, Illinois."""
+    html = page_with_title(
+        "Statement on the List | City of Springfield, MA",
+        "<p>Springfield appears among the sanctuary jurisdictions on the list DHS posted.</p>"
+        "<p>Springfield, Illinois, the capital of Illinois, is a different city.</p>",
+    )
+    assert {("springfield-ma", "listed")} == found_in(extractor, html)
+
+
+def test_items_under_were_removed_are_compliant(extractor):
+    """ "The following jurisdictions were removed:" makes its items compliant, not listed."""
+    html = (
+        "<h1>Sanctuary Jurisdiction List Update</h1><p>The following jurisdictions were added "
+        "to the sanctuary jurisdiction list:</p><ul><li>Boulder, Colorado</li></ul>"
+        "<p>The following jurisdictions were removed:</p><ul><li>Louisville, Kentucky</li></ul>"
+    )
+    assert {("boulder-co", "listed"), ("louisville-ky", "compliant")} == found(
+        extractor, html, url=DOJ_URL
+    )
+
+
+def test_a_private_suit_against_a_city_is_no_federal_suit(extractor):
+    """A suit "brought by two residents against the City" neither sues nor contests; one
+    "brought by" places lists them as plaintiffs."""
+    private = (
+        "<p>The Justice Department filed a statement of interest in a lawsuit brought by two "
+        "Evanston residents against the City of Evanston over its immigration records policy.</p>"
+    )
+    assert set() == found(extractor, private, url=DOJ_URL)
+    plaintiffs = (
+        "<p>A judge ruled in lawsuits brought by Santa Clara County and the city of San "
+        "Francisco against the sanctuary order.</p>"
+    )
+    assert {("santa-clara-county-ca", "contests"), ("san-francisco-ca", "contests")} == found(
+        extractor, plaintiffs
+    )
+
+
+def test_a_police_commissioner_speaks_for_the_city(extractor):
+    """ "Police Commissioner X said the department will not change how ..." contests."""
+    html = (
+        "<p>BOSTON — Police Commissioner Michael Cox said the department will not change how it "
+        "handles ICE detainers, a week after the Justice Department warned Boston that its "
+        "Trust Act may violate federal law.</p>"
+    )
+    assert ("boston-ma", "contests") in found(extractor, html)
+
+
+def test_a_sheriffs_office_under_review_is_no_actor(extractor):
+    """ "closed its review of the X County Sheriff's Office and found no evidence" is the
+    department's finding, not the sheriff's."""
+    html = (
+        "<p>SAN ANTONIO — The Justice Department closed its review of the Bexar County Sheriff's "
+        "Office and found no evidence that the county violated Section 1373, the sheriff said.</p>"
+    )
+    assert ("bexar-county-tx", "compliant") in found(extractor, html)

@@ -142,8 +142,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "compliant",
-        r"\b(?:jurisdictions?|cities|counties|states|entries|places)\s+(?:removed|taken\s+off|"
-        r"dropped|delisted)\b",
+        r"\b(?:jurisdictions?|cities|counties|states|entries|places)\s+(?:were\s+|was\s+|"
+        r"have\s+been\s+|has\s+been\s+)?(?:removed|taken\s+off|dropped|delisted)\b",
         negatable=False,
         anchors=("remov", "taken off", "dropped", "delisted"),
     ),
@@ -475,7 +475,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
         r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|"
-        r"policy)|(?:rescind|repeal|withdraw|abandon)\s+(?:it|them|our|its|their|the)\b|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
+        r"policy|how|the\s+way)|(?:rescind|repeal|withdraw|abandon)\s+(?:it|them|our|its|their|the)\b|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
         r"\bnot\s+backing\s+down\b|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|"
         r"\brefus(?:e|es|ed|ing)\s+to\s+(?:change|comply|cooperate|alter|end|abandon|drop|accept|"
         r"back\s+down|rescind)",
@@ -673,7 +673,8 @@ FEDERAL_ACTOR = re.compile(
 NON_FEDERAL_ACTOR = re.compile(
     r"(?:\bgov\.|\b(?:judge|court|justices|state\s+attorney\s+general|"
     r"state's\s+attorney\s+general|governor|mayor|council|aclu|association|advocates?|group|"
-    r"coalition|county\s+executive|city\s+solicitor|city\s+attorney|sheriff|"
+    r"coalition|county\s+executive|city\s+solicitor|city\s+attorney|sheriff|commissioner|"
+    r"police\s+chief|"
     r"landry)\b)(?=[^.;]{0,60}?\b(?:said|says|warned|warns|ruled|rules|found|finds|held|holds|"
     r"blocked|barred|ordered|dismissed|threw\s+out|sued|sues|declared|threatened|wrote|argued|"
     r"called|maintained|insisted|granted|declined|struck|enjoined|cut|cuts|withheld|withholds|"

@@ -128,7 +128,13 @@ SINGULAR_REF = re.compile(
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
 OFFICIAL_TITLES = (
     (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
-    (re.compile(r"\b(?:Mayor|mayor's\s+office|City\s+Hall)\b"), "city"),
+    (
+        re.compile(
+            r"\b(?:Mayor|mayor's\s+office|City\s+Hall|Police\s+(?:Commissioner|Chief|"
+            r"Superintendent))\b"
+        ),
+        "city",
+    ),
     (
         re.compile(
             r"\b(?:County\s+Executive|Sheriff|Commission(?:ers)?\s+Chair\w*|Board\s+Chair\w*|"
@@ -190,6 +196,9 @@ CASE_NAME = re.compile(
     r"(?:U\.S\.\s+)?Department\s+of)\b"
 )
 CASE_NOTE = "case name: United States v."
+OBJECT_OF_PREPOSITION = re.compile(
+    r"\b(?:of|to|from|with|against|for)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}\Z"
+)
 # The one sued is the federal government: the places are the plaintiffs.
 FEDERAL_DEFENDANT = re.compile(
     r"\s*(?:the\s+)?(?:U\.S\.\s+)?(?:Trump\s+|Biden\s+)?(?:administration\b|united\s+states\b|"
@@ -375,6 +384,9 @@ class Extractor:
         for mention in self.names.scan(match.group("site")):
             if mention.qualifier:
                 self.names.learn(mention, context)
+                jid = self.names.resolve(mention, context)
+                if jid:
+                    context.site_names[mention.key] = jid
 
     def _learn_dateline(self, place: tuple[str, str], context: PageContext) -> None:
         text = f"{place[0].title()}, {place[1]}"
@@ -636,6 +648,8 @@ class Extractor:
             resolved = self._by_neighbours(reading, mentions, resolved, text)
         places = []
         for mention, jid in zip(mentions, resolved, strict=True):
+            if mention.qualifier is None and mention.key in reading.context.site_names:
+                jid = reading.context.site_names[mention.key]  # the site's own Springfield
             if jid is None:
                 continue
             if mention.passing:
@@ -803,6 +817,9 @@ class Extractor:
                 continue
             if rules.SUED_BLOCKED.search(before) or rules.negated(before):
                 continue
+            plaintiff = re.search(r"\b(?:brought|filed)\s+by\s+", match.group(0))
+            if plaintiff and not FEDERAL_DEFENDANT.match(match.group(0), plaintiff.end()):
+                break  # "a lawsuit brought by two residents against the city ... over": private
             if len(match.group(0)) <= 30 and FEDERAL_DEFENDANT.match(clause, match.end()):
                 # "joined their suit against the Administration", "Chicago sues Attorney
                 # General Jeff Sessions": the places named went to court against it. An aside
@@ -847,6 +864,25 @@ class Extractor:
                 status = "compliant" if self._federal_voice(clause.text) else "contests"
             if hit.binding == "plaintiffs":
                 # Places that sued the federal government: all of those named with the suit.
+                by = re.search(r"\b(?:brought|filed|sought)\s+by\s+", clause.text[hit.position :])
+                if by:  # "a suit brought by X": X right after "by", not the defendant after it
+                    start = hit.position + by.end()
+                    first = [
+                        m
+                        for m, _ in clause.places
+                        if start <= m.start and len(clause.text[start : m.start].split()) <= 3
+                    ][:1]
+                    against = clause.text.find(" against ", start)
+                    after = [
+                        jid
+                        for m, jid in clause.places
+                        if first
+                        and jid in _objects(clause, first[0].start)
+                        and (against < 0 or m.start < against)
+                    ]
+                    for jid in after:
+                        self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
+                    continue
                 after = _objects(clause, hit.position) or [jid for _, jid in clause.places]
                 for jid in after or self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
@@ -909,9 +945,12 @@ class Extractor:
 
     def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
         """False when a court, a state official or a private group is the one acting."""
-        local = list(rules.NON_FEDERAL_ACTOR.finditer(clause)) + list(
-            self.state_officials.finditer(clause)
-        )
+        local = [
+            m
+            for m in rules.NON_FEDERAL_ACTOR.finditer(clause)
+            # "its review of the Bexar County Sheriff's Office and found": an object.
+            if not OBJECT_OF_PREPOSITION.search(clause, 0, m.start())
+        ] + list(self.state_officials.finditer(clause))
         if not local:
             return True
         spans = [(m.start(), m.end()) for m in local]

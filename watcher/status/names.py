@@ -70,6 +70,8 @@ ADJECTIVE_NOUNS = frozenset(
     congressman congresswoman senator senators democrats republicans native natives
     sheriffs sheriff police suburbs suburb localities locality""".split()
 )  # fmt: skip
+# People named by their place ("two Evanston residents"): the place is an adjective.
+PEOPLE_NOUNS = frozenset("residents voters natives taxpayers families".split())
 # Words before "of" that make the place part of an institution's name.
 INSTITUTION_WORDS = frozenset(
     """district districts university college bank court courts diocese archdiocese port museum
@@ -189,6 +191,7 @@ class PageContext:
     kinds: dict[str, set[str]] = field(default_factory=dict)  # key -> kinds the page marked
     seen: set[str] = field(default_factory=set)  # ids of unambiguous mentions anywhere
     persons: set[str] = field(default_factory=set)  # keys the page uses as a person's name
+    site_names: dict[str, str] = field(default_factory=dict)  # key -> id of the site's place
 
 
 class NameFinder:
@@ -501,11 +504,12 @@ class NameFinder:
             mention.kind_hint = "state"  # "New York Attorney General Letitia James"
         is_state = len(candidates) == 1 and candidates[0] in self.state_names.values()
         is_state = is_state or mention.kind_hint == "state"  # "a Washington state county"
+        people = after is not None and after.base in PEOPLE_NOUNS and not mention.possessive
         if (
             after is not None
             and after.text.isalpha()
             and after.base in ADJECTIVE_NOUNS
-            and (is_state or has_state and not after.capitalised)  # "a Washington county"
+            and (is_state or has_state and not after.capitalised or people)  # "a Washington county"
         ):
             mention.passing = mention.passing or "adjective"  # "a Maryland jurisdiction"
         elif after is not None and after.text.isalpha() and after.base in OFFICIAL_WORDS:
