@@ -812,3 +812,100 @@ def test_r9_page_queued_behind_an_endless_one_keeps_its_own_deadline(local_site:
     assert "deadline of 0.6 s exceeded" == results["endless"].error
     assert "ok" == queued.outcome
     assert queued.duration >= 0.4, "it did wait for the host"
+
+
+# Parallel requests to one host when it asks for no delay (issue 8).
+
+
+class SlowPage:
+    """A handler that answers after `seconds`, counting how many requests it serves at once."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_at_once = 0
+
+    def __call__(self, request) -> None:  # a tests.httpsite.SiteRequestHandler
+        with self.lock:
+            self.in_flight += 1
+            self.most_at_once = max(self.most_at_once, self.in_flight)
+        time.sleep(self.seconds)
+        with self.lock:
+            self.in_flight -= 1
+        request.reply(200, PAGE.encode())
+
+
+def fetch_together(fetcher: Fetcher, urls: list[str]) -> list[FetchResult]:
+    """Fetch the URLs from one thread each, all started at once."""
+    results: list[FetchResult | None] = [None] * len(urls)
+
+    def fetch(index: int) -> None:
+        results[index] = fetcher.fetch(FetchRequest(urls[index]))
+
+    threads = [threading.Thread(target=fetch, args=(index,)) for index in range(len(urls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert all(result is not None for result in results)
+    return [result for result in results if result is not None]
+
+
+def test_host_without_delay_gets_parallel_requests(local_site: LocalSite) -> None:
+    """With min_host_delay 0, a host's requests overlap: they all arrive before one is answered."""
+    slow = SlowPage(0.3)
+    paths = [f"/p{number}" for number in range(4)]
+    for path in paths:
+        local_site.handle(path, slow)
+    with make_fetcher(min_host_delay=0.0, max_host_connections=4) as fetcher:
+        results = fetch_together(fetcher, [local_site.url(path) for path in paths])
+    arrivals = sorted(request.at for request in local_site.requests)
+    assert {"ok"} == {result.outcome for result in results}
+    assert 4 == slow.most_at_once
+    assert arrivals[-1] - arrivals[0] < 0.25, "the last one arrived after the first was answered"
+
+
+def test_parallel_requests_to_one_host_are_capped(local_site: LocalSite) -> None:
+    """No more than max_host_connections requests to one host are ever open at once."""
+    slow = SlowPage(0.15)
+    paths = [f"/p{number}" for number in range(6)]
+    for path in paths:
+        local_site.handle(path, slow)
+    with make_fetcher(min_host_delay=0.0, max_host_connections=2) as fetcher:
+        results = fetch_together(fetcher, [local_site.url(path) for path in paths])
+    assert {"ok"} == {result.outcome for result in results}
+    assert 2 == slow.most_at_once
+
+
+def test_host_with_delay_gets_one_request_at_a_time(local_site: LocalSite) -> None:
+    """With a delay, a host's requests never overlap, each starting a delay after the last ended."""
+    slow = SlowPage(0.1)
+    delay = 0.2
+    paths = [f"/p{number}" for number in range(3)]
+    for path in paths:
+        local_site.handle(path, slow)
+    with make_fetcher(min_host_delay=delay, max_host_connections=4) as fetcher:
+        results = fetch_together(fetcher, [local_site.url(path) for path in paths])
+    arrivals = sorted(request.at for request in local_site.requests)
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    assert {"ok"} == {result.outcome for result in results}
+    assert 1 == slow.most_at_once
+    assert all(gap >= (slow.seconds + delay) * 0.95 for gap in gaps), gaps
+
+
+def test_robots_crawl_delay_keeps_a_host_sequential(
+    local_site: LocalSite, fake_time: FakeTime
+) -> None:
+    """A Crawl-delay in robots.txt makes a host sequential even when min_host_delay is 0."""
+    local_site.set("/robots.txt", "User-agent: *\nCrawl-delay: 1\n", content_type="text/plain")
+    slow = SlowPage(0.1)
+    paths = [f"/p{number}" for number in range(3)]
+    for path in paths:
+        local_site.handle(path, slow)
+    # Fake time: the pacing sleeps cost nothing; the overlap is measured in real time.
+    with make_fetcher(fake_time, obey_robots=True, min_host_delay=0.0) as fetcher:
+        results = fetch_together(fetcher, [local_site.url(path) for path in paths])
+    assert {"ok"} == {result.outcome for result in results}
+    assert 1 == slow.most_at_once
+    assert [1.0, 1.0, 1.0] == [round(wait, 3) for wait in fake_time.sleeps]

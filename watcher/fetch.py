@@ -172,9 +172,15 @@ class _RobotsRules:
 
 @dataclass
 class _HostState:
-    """Pacing and rate-limit state of one host; `lock` serialises its requests."""
+    """Pacing and rate-limit state of one host.
 
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    `lock` guards the fields and signals a freed connection: a request holds one of the
+    host's connections from its pacing wait to its last byte. A host with a delay between
+    requests gets one at a time; a host without one gets a few at once.
+    """
+
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    in_flight: int = 0  # requests holding a connection to the host now
     next_request_at: float = float("-inf")
     not_before: float = float("-inf")  # from a Retry-After
     crawl_delay: float = 0.0
@@ -214,6 +220,7 @@ class Fetcher:
         obey_robots: bool = True,
         robots_ttl: float = 3600.0,
         pool_size: int = 16,
+        max_host_connections: int = 4,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         resolve: Resolver = socket.getaddrinfo,
@@ -235,6 +242,8 @@ class Fetcher:
         self.max_host_wait = max_host_wait
         self.obey_robots = obey_robots
         self.robots_ttl = robots_ttl
+        # Parallel requests to one host, only ever when it asks for no delay between them.
+        self.max_host_connections = max(1, min(max_host_connections, pool_size))
         self.clock = clock
         self.sleep = sleep
         self.resolve = resolve
@@ -505,6 +514,7 @@ class Fetcher:
             now = self.clock()
             if now < state.not_before:
                 raise _NotNow(self._rate_limit_text(url))
+            # Only a paced host has a wait here, and then this request is its only one.
             wait = state.next_request_at - now
             if wait > 0:
                 if wait > self.max_host_wait or now + wait >= deadline.at:
@@ -537,7 +547,8 @@ class Fetcher:
                 raise
             finally:
                 ended = self.clock()
-                state.next_request_at = ended + self._delay_of(state)
+                with state.lock:
+                    state.next_request_at = ended + self._delay_of(state)
                 if progress is not None:
                     progress.status = status
                     progress.attempts.append(Attempt(url, status, nbytes, ended - started, error))
@@ -545,7 +556,12 @@ class Fetcher:
 
     @contextlib.contextmanager
     def _host_turn(self, state: _HostState, url: str, deadline: _Deadline) -> Iterator[None]:
-        """Hold the host's request lock: its requests go one at a time, paced.
+        """Hold one of the host's connections for a request.
+
+        A host with a delay between requests (the default, or its robots.txt Crawl-delay)
+        has one: its requests go one at a time, each `delay` after the previous one ended.
+        A host with no delay has up to `max_host_connections` at once: the lock is held
+        only to take and give back a connection, never while a request is on the wire.
 
         The deadline bounds this fetch's own time on the wire (R9): time spent queueing
         behind another fetch's slow request to the same host moves it later, else one page
@@ -553,15 +569,27 @@ class Fetcher:
         bounded by max_host_wait, and each request ahead by its own deadline.
         """
         queued_at = self.clock()
-        if not state.lock.acquire(timeout=self.max_host_wait):
-            raise _NotNow(
-                f"{urlsplit(url).netloc} was busy with other requests for {self.max_host_wait:g} s"
-            )
+        give_up_at = time.monotonic() + self.max_host_wait  # the lock waits in real time
+        with state.lock:
+            while state.in_flight >= self._connections_of(state):
+                left = give_up_at - time.monotonic()
+                if left <= 0:
+                    raise _NotNow(
+                        f"{urlsplit(url).netloc} was busy with other requests for "
+                        f"{self.max_host_wait:g} s"
+                    )
+                state.lock.wait(left)
+            state.in_flight += 1
         try:
             deadline.at += max(0.0, self.clock() - queued_at)
             yield
         finally:
-            state.lock.release()
+            with state.lock:
+                state.in_flight -= 1
+                state.lock.notify()
+
+    def _connections_of(self, state: _HostState) -> int:
+        return 1 if self._delay_of(state) > 0 else self.max_host_connections
 
     def _delay_of(self, state: _HostState) -> float:
         return max(self.min_host_delay, state.crawl_delay)
