@@ -11,19 +11,28 @@ a soup on top of it costs several times the parse for no gain here (see bench/).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import signal
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from watcher.models import Block, Link, Page
+from watcher.models import Block, Finding, Link, Page
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from watcher.status import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +153,11 @@ def parse_text(text: str, url: str = "", *, ignore: Sequence[re.Pattern[str]] = 
             blocks.append(Block("text", folded))
     title = blocks[0].text[:200] if blocks else ""
     return Page(url=url, title=title, blocks=tuple(blocks))
+
+
+def text_hash(page: Page) -> str:
+    """The fingerprint of a page's text: two pages with the same lines have the same hash."""
+    return hashlib.sha256("\n".join(page.lines).encode("utf-8")).hexdigest()
 
 
 def looks_like_html(text: str | bytes) -> bool:
@@ -322,3 +336,81 @@ def _unique_links(links: list[Link]) -> list[Link]:
             seen.add(link.url)
             unique.append(link)
     return unique
+
+
+# Reading a fetched document: parse, fingerprint, and find statuses when the text is new.
+# The same steps run in the crawl's own process or, for big crawls, in worker processes
+# (parsing and extraction hold the GIL; workers put the machine's other cores to use, see
+# pipeline._Readers). The status package is imported only where reading happens, so a
+# crawl that reads nothing never loads the gazetteer, and a worker loads only this module
+# and the status package, not the crawl's network and database layers.
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """One HTML or plain-text document to read; everything a worker process needs."""
+
+    text: str
+    url: str
+    plain_text: bool = False
+    select: str | None = None
+    ignore: tuple[re.Pattern[str], ...] = ()
+    known_hash: str | None = None  # of the latest stored snapshot; None for a new document
+    speaker: str | None = None
+    list_page: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a document gave."""
+
+    page: Page
+    content_hash: str
+    changed: bool  # its text differs from the latest stored snapshot
+    findings: list[Finding] = field(default_factory=list)  # read only when changed
+
+
+def read_document(job: ReadJob, extractor: Extractor) -> Reading:
+    """Parse a document, fingerprint its text and, when the text changed, extract findings."""
+    if job.plain_text:
+        page = parse_text(job.text, job.url, ignore=job.ignore)
+    else:
+        page = parse_html(job.text, job.url, select=job.select, ignore=job.ignore)
+    content_hash = text_hash(page)
+    changed = job.known_hash != content_hash
+    findings: list[Finding] = []
+    if changed:
+        findings = extractor.extract(page, speaker=job.speaker, list_page=job.list_page)
+    return Reading(page, content_hash, changed, findings)
+
+
+READY = "ready"  # a worker process's first message: it can take jobs
+
+
+def serve_reading_worker(
+    connection: Connection,
+    aliases: Mapping[str, Sequence[str]],
+    extra_cues: Sequence[tuple[str, str]],
+) -> None:
+    """A worker process: read each ReadJob sent on the pipe and answer; None ends it.
+
+    The answer is the Reading, or a line saying what went wrong: the crawl then reads that
+    document itself, so a failure is reported where the crawl's failures are.
+    """
+    from watcher.status import Extractor  # the gazetteer: loaded by each worker, once
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    extractor = Extractor(aliases=aliases, extra_cues=extra_cues)
+    connection.send(READY)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:  # the crawl is gone
+            return
+        if job is None:
+            return
+        try:
+            answer: Reading | str = read_document(job, extractor)
+        except Exception as error:  # any error: the crawl's own reading will report it
+            answer = f"{type(error).__name__}: {error}"
+        connection.send(answer)

@@ -6,37 +6,58 @@ found is written in ONE transaction per source: fetch validators, snapshots, fin
 status changes and the alerts they cause. A crash can never record a change without also
 queueing its alert, and a failed transaction leaves the stored validators as they were, so
 the next crawl downloads the page again (R2, R17).
+
+Where the time goes decides the shape (bench/README.md): a crawl where nothing changed is
+answered by 304s and must cost little more than its requests, so a 304 is never parsed and
+is recorded in a few statements; a crawl of many new or changed documents is bound by
+parsing and status extraction, which hold the GIL, so a big one reads its documents in
+worker processes, one per core.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import logging
+import multiprocessing
+import multiprocessing.process
+import os
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from watcher import content
 from watcher.config import Config, Source
+from watcher.content import text_hash
 from watcher.delivery import message_domain
-from watcher.feeds import FeedError, parse_feed
 from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.history import removed_from_list
 from watcher.models import Finding, Page
-from watcher.status import Extractor
 from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscriptions
 from watcher.urls import canonical_url, host_of
 
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from watcher.status import Extractor
+
 log = logging.getLogger(__name__)
+
+__all__ = ["Crawler", "CrawlSummary", "SourceResult", "message_domain", "text_hash"]
 
 MAX_NEW_DOCUMENTS = 50  # per crawl of a listing: polite to the site, bounded in time
 MAX_RECHECKS = 20  # known documents re-checked for edits per crawl
 DEFAULT_RECHECK = timedelta(days=1)
 GONE_STATUSES = frozenset({404, 410})
+# Worker processes cost a start-up (an interpreter, the gazetteer: about 0.3 s of CPU
+# each), worth paying only for a crawl with this many documents to read.
+READ_IN_WORKERS_AFTER = 32
+MAX_READ_WORKERS = 4
 
 
 @dataclass
@@ -96,10 +117,6 @@ class CrawlSummary:
         }
 
 
-def text_hash(page: Page) -> str:
-    return hashlib.sha256("\n".join(page.lines).encode("utf-8")).hexdigest()
-
-
 class Crawler:
     """Crawls sources of one configuration into one database."""
 
@@ -126,11 +143,25 @@ class Crawler:
             retries=settings.retries,
             backoff_base=settings.retry_wait,
         )
-        self.extractor = extractor or Extractor(
-            aliases={j.id: j.aliases for j in config.jurisdictions},
-            extra_cues=[(cue.status, cue.pattern) for cue in config.cues],
-        )
+        self._extractor = extractor
+        self._extractor_lock = threading.Lock()
         self._write_lock = threading.Lock()
+
+    @property
+    def extractor(self) -> Extractor:
+        """The status extractor, built on first use: a crawl of 304s never needs it."""
+        with self._extractor_lock:
+            if self._extractor is None:
+                from watcher.status import Extractor  # the gazetteer: slow to load, often idle
+
+                self._extractor = Extractor(**self._extractor_settings())
+            return self._extractor
+
+    def _extractor_settings(self) -> dict:
+        return {
+            "aliases": {j.id: j.aliases for j in self.config.jurisdictions},
+            "extra_cues": [(cue.status, cue.pattern) for cue in self.config.cues],
+        }
 
     def crawl(
         self,
@@ -140,13 +171,22 @@ class Crawler:
         """Crawl the named sources (all when None), several hosts at once."""
         wanted = list(source_ids) if source_ids else None
         sources = [s for s in self.config.sources if wanted is None or s.id in wanted]
+        states = snapshots.load_source_states(self.store, [source.id for source in sources])
+        never_read = sum(1 for state in states.values() if not state.documents)
         results: list[SourceResult] = []
         workers = max(1, min(self.config.settings.workers, len(sources)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-            for result in pool.map(self.crawl_source, sources):
-                results.append(result)
-                if on_result:
-                    on_result(result)
+        readers = _Readers(self, starting_with=never_read)
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+                for result in pool.map(
+                    lambda source: self._crawl_source(source, states[source.id], readers),
+                    sources,
+                ):
+                    results.append(result)
+                    if on_result:
+                        on_result(result)
+        finally:
+            readers.close()
         return CrawlSummary(results)
 
     def crawl_source(self, source: Source) -> SourceResult:
@@ -155,9 +195,15 @@ class Crawler:
         Whatever goes wrong stays with this source: it is reported as failed, nothing of it
         is stored (so the next crawl sees the same change again), and other sources go on.
         """
+        return self._crawl_source(source, None, None)
+
+    def _crawl_source(
+        self, source: Source, state: snapshots.SourceState | None, readers: _Readers | None
+    ) -> SourceResult:
         try:
-            state = snapshots.load_source_state(self.store, source.id)
-            documents = self._fetch_source(source, state)
+            if state is None:
+                state = snapshots.load_source_state(self.store, source.id)
+            documents = self._fetch_source(source, state, readers)
         except Exception as error:  # a bug or a page we cannot read must not stop the crawl
             log.exception("source %s: crawl failed", source.id)
             return _failed(source, f"internal error: {type(error).__name__}: {error}")
@@ -176,9 +222,11 @@ class Crawler:
 
     # -- network and parsing (no database writes) ------------------------------------------
 
-    def _fetch_source(self, source: Source, state: snapshots.SourceState) -> list[FetchedDocument]:
+    def _fetch_source(
+        self, source: Source, state: snapshots.SourceState, readers: _Readers | None
+    ) -> list[FetchedDocument]:
         known = state.documents.get(source.url)
-        root = self._fetch_document(source, source.url, known, is_root=True)
+        root = self._fetch_document(source, source.url, known, readers, is_root=True)
         documents = [root]
         if source.kind not in ("listing", "feed"):
             return documents
@@ -187,7 +235,7 @@ class Crawler:
         new = self._new_links(source, state, root) if root.page is not None else []
         for url in new + self._due_rechecks(source, state):
             documents.append(
-                self._fetch_document(source, url, state.documents.get(url), is_root=False)
+                self._fetch_document(source, url, state.documents.get(url), readers, is_root=False)
             )
         return documents
 
@@ -196,6 +244,7 @@ class Crawler:
         source: Source,
         url: str,
         known: snapshots.KnownDocument | None,
+        readers: _Readers | None,
         *,
         is_root: bool,
     ) -> FetchedDocument:
@@ -211,33 +260,53 @@ class Crawler:
         result = self.fetcher.fetch(request)
         document = FetchedDocument(url, is_root, result)
         if result.outcome != "ok":
-            return document
-        try:
-            page = self._parse(source, result, is_root=is_root)
-        except FeedError as error:
-            document.error = f"unreadable feed: {error}"
-            return document
-        document.page = page
-        document.html = result.body
-        document.content_hash = text_hash(page)
-        document.changed = known is None or known.content_hash != document.content_hash
-        if document.changed:
-            document.findings = self.extractor.extract(
-                page,
+            return document  # a 304 above all: nothing to parse, nothing to extract
+        known_hash = known.content_hash if known else None
+        if is_root and source.kind == "feed":
+            reading = self._read_feed(source, result, known_hash, document)
+            if reading is None:
+                return document
+        else:
+            job = content.ReadJob(
+                text=result.text or "",
+                url=result.final_url,
+                plain_text=(result.content_type or "").startswith("text/plain"),
+                select=source.select if is_root else None,
+                ignore=source.ignore,
+                known_hash=known_hash,
                 speaker=source.speaker,
                 list_page=is_root and source.kind == "list",
             )
+            if readers is not None:
+                reading = readers.read(job)
+            else:
+                reading = content.read_document(job, self.extractor)
+        document.page = reading.page
+        document.html = result.body
+        document.content_hash = reading.content_hash
+        document.changed = reading.changed
+        document.findings = reading.findings
         return document
 
-    def _parse(self, source: Source, result: FetchResult, *, is_root: bool) -> Page:
-        text = result.text or ""
-        if is_root and source.kind == "feed":
-            return parse_feed(result.body or b"", result.final_url)
-        select = source.select if is_root else None
-        ignore = source.ignore
-        if (result.content_type or "").startswith("text/plain"):
-            return content.parse_text(text, result.final_url, ignore=ignore)
-        return content.parse_html(text, result.final_url, select=select, ignore=ignore)
+    def _read_feed(
+        self,
+        source: Source,
+        result: FetchResult,
+        known_hash: str | None,
+        document: FetchedDocument,
+    ) -> content.Reading | None:
+        """A feed's entries as a page, read here: feeds are few and their parser is heavy."""
+        from watcher.feeds import FeedError, parse_feed  # feedparser: only for feed sources
+
+        try:
+            page = parse_feed(result.body or b"", result.final_url)
+        except FeedError as error:
+            document.error = f"unreadable feed: {error}"
+            return None
+        content_hash = text_hash(page)
+        changed = known_hash != content_hash
+        findings = self.extractor.extract(page, speaker=source.speaker) if changed else []
+        return content.Reading(page, content_hash, changed, findings)
 
     def _new_links(
         self, source: Source, state: snapshots.SourceState, root: FetchedDocument
@@ -325,7 +394,8 @@ class Crawler:
         touched: set[str] = set()
         last_snapshot_id: int | None = None
         with self.store.transaction() as conn:
-            snapshots.ensure_source(conn, source.id, source.url, source.kind)
+            if state.registered != (source.url, source.kind):
+                snapshots.ensure_source(conn, source.id, source.url, source.kind)
             # A listing's own page last: when it and a release say the same thing, the
             # release's sentence is the better evidence, and the first one found is kept.
             for document in documents[1:] + documents[:1]:
@@ -334,7 +404,7 @@ class Crawler:
                     conn, source.id, document.url, at, fetch.outcome, fetch.status,
                     fetch.bytes, fetch.duration, document.error or fetch.error,
                 )  # fmt: skip
-                snapshot_id = self._record_document(conn, source, document, at, now, result)
+                snapshot_id = self._record_document(conn, source, state, document, at, now, result)
                 if snapshot_id is not None:
                     last_snapshot_id = snapshot_id
                     touched.update(f.jurisdiction for f in document.findings)
@@ -344,13 +414,14 @@ class Crawler:
                 conn, touched, at=at, snapshot_id=last_snapshot_id, baseline=baseline
             )
             result.status_changes = len([c for c in changes if not c.baseline])
-            result.alerts_queued = outbox.queue_alerts(
-                conn,
-                changes,
-                subscriptions.active_subscriptions(conn),
-                at=now,
-                message_domain=message_domain(self.config),
-            )
+            if result.status_changes:  # baseline changes alert nobody
+                result.alerts_queued = outbox.queue_alerts(
+                    conn,
+                    changes,
+                    subscriptions.active_subscriptions(conn),
+                    at=now,
+                    message_domain=message_domain(self.config),
+                )
             self._update_source_health(conn, source, root, at, baseline)
         for change in changes:
             log.info(
@@ -364,6 +435,7 @@ class Crawler:
         self,
         conn: sqlite3.Connection,
         source: Source,
+        state: snapshots.SourceState,
         document: FetchedDocument,
         at: str,
         now: datetime,
@@ -372,28 +444,32 @@ class Crawler:
         """Write one document's outcome; the new snapshot's id when its text changed."""
         fetch = document.result
         result.documents += 1
+        known = state.documents.get(document.url)
+
+        def document_id() -> int:
+            # Documents are never deleted: a known one keeps the id loaded with the state.
+            if known is not None:
+                return known.id
+            return snapshots.upsert_document(conn, source.id, document.url, document.is_root, at)
+
         if fetch.outcome == "not_modified":
             result.not_modified += 1
-            document_id = snapshots.upsert_document(
-                conn, source.id, document.url, document.is_root, at
-            )
-            snapshots.mark_checked(conn, document_id, at)
+            snapshots.mark_checked(conn, document_id(), at)
             return None
         if fetch.outcome != "ok" or document.page is None:
             if not document.is_root and fetch.status in GONE_STATUSES:
-                document_id = snapshots.upsert_document(conn, source.id, document.url, False, at)
-                snapshots.mark_gone(conn, document_id, at)
+                snapshots.mark_gone(conn, document_id(), at)
                 result.gone += 1
                 return None
             result.failed += 1
             reason = document.error or fetch.error or f"HTTP {fetch.status}"
             result.failures.append((document.url, reason))
             return None
-        document_id = snapshots.upsert_document(conn, source.id, document.url, document.is_root, at)
+        stored_id = document_id()
         snapshots.mark_checked(
-            conn, document_id, at, fetch.etag, fetch.last_modified, update_validators=True
+            conn, stored_id, at, fetch.etag, fetch.last_modified, update_validators=True
         )
-        previous = snapshots.latest_snapshot(conn, document_id)
+        previous = snapshots.latest_snapshot(conn, stored_id)
         assert document.content_hash is not None
         if previous is not None and previous["content_hash"] == document.content_hash:
             # Another process may have stored this very text since we loaded the state.
@@ -404,7 +480,7 @@ class Crawler:
         page = document.page
         published = (page.published or now.date()).isoformat()
         snapshot_id = snapshots.insert_snapshot(
-            conn, document_id, at=at, content_hash=document.content_hash, title=page.title,
+            conn, stored_id, at=at, content_hash=document.content_hash, title=page.title,
             text=page.text, html=document.html, published=published,
         )  # fmt: skip
         if previous is None:
@@ -461,6 +537,142 @@ class Crawler:
                     )  # fmt: skip
         except sqlite3.Error as second:
             log.error("source %s: could not record the failure either: %s", source.id, second)
+
+
+@dataclass
+class _ReadingWorker:
+    """A worker process reading documents, and our end of its pipe."""
+
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    ready: bool = False  # it said READY: its extractor is built
+
+
+class _Readers:
+    """Reads the documents of one crawl: here, or in worker processes when there are many.
+
+    Parsing and status extraction hold the GIL, so a crawl with many documents to read
+    (a first crawl, a site-wide change) hands them to worker processes, one per core,
+    while its threads go on fetching and recording. The workers start only when a crawl
+    turns out to need them: at once when it has `READ_IN_WORKERS_AFTER` sources never read
+    before (then this process never loads the extractor at all, and threads wait for a
+    free worker), else at that many reads (then a thread reads here whenever no worker is
+    free, so this core is never idle). A crawl of 304s starts nothing. A worker that
+    fails a document or dies leaves it to be read here; the results are the same.
+
+    Each thread that borrows a worker sends it the job and waits for the answer on the
+    worker's own pipe: no thread in between, which with 1,000 small jobs matters.
+    """
+
+    def __init__(self, crawler: Crawler, *, starting_with: int = 0) -> None:
+        self._crawler = crawler
+        self._lock = threading.Lock()
+        self._wanted = reading_workers()
+        self._workers: list[_ReadingWorker] = []
+        self._idle: queue.SimpleQueue[_ReadingWorker] = queue.SimpleQueue()
+        self._alive = 0
+        self._started = False
+        self._only_in_workers = False  # threads wait for a worker rather than read here
+        self._reads = 0
+        if starting_with >= READ_IN_WORKERS_AFTER and self._wanted:
+            self._start()
+            self._only_in_workers = self._alive > 0
+
+    def read(self, job: content.ReadJob) -> content.Reading:
+        """Read one document, in a worker process when one is free."""
+        worker = self._borrow()
+        if worker is None:
+            return content.read_document(job, self._crawler.extractor)
+        try:
+            worker.connection.send(job)
+            answer = worker.connection.recv()
+        except (OSError, EOFError) as error:  # it died (killed, out of memory)
+            self._lose(worker, error)
+            return content.read_document(job, self._crawler.extractor)
+        self._idle.put(worker)
+        if isinstance(answer, content.Reading):
+            return answer
+        log.info("a reading worker failed on %s (%s); reading it here", job.url, answer)
+        return content.read_document(job, self._crawler.extractor)
+
+    def _borrow(self) -> _ReadingWorker | None:
+        """A free worker that is ready, or None: read here."""
+        with self._lock:
+            self._reads += 1
+            if not self._started and self._wanted and self._reads >= READ_IN_WORKERS_AFTER:
+                self._start()
+        while self._alive:
+            try:
+                worker = self._idle.get(timeout=0.5 if self._only_in_workers else 0)
+            except queue.Empty:
+                if self._only_in_workers:
+                    continue  # every worker is busy: wait, unless they all died
+                return None
+            if worker.ready:
+                return worker
+            try:
+                if not self._only_in_workers and not worker.connection.poll():
+                    self._idle.put(worker)
+                    return None  # still starting: no thread waits for it
+                worker.ready = worker.connection.recv() == content.READY
+            except (OSError, EOFError) as error:
+                self._lose(worker, error)
+                continue
+            if worker.ready:
+                return worker
+            self._lose(worker, "it did not start")
+        return None
+
+    def _start(self) -> None:
+        self._started = True
+        settings = self._crawler._extractor_settings()
+        # spawn, not fork: the crawl's threads may hold locks a forked child would inherit.
+        context = multiprocessing.get_context("spawn")
+        for _number in range(self._wanted):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=content.serve_reading_worker,
+                args=(theirs, settings["aliases"], settings["extra_cues"]),
+                name="watcher-reader",
+                daemon=True,
+            )
+            try:
+                process.start()
+            except OSError as error:
+                log.warning("cannot start a reading worker, reading here: %s", error)
+                break
+            finally:
+                theirs.close()
+            worker = _ReadingWorker(process, ours)
+            self._workers.append(worker)
+            self._alive += 1
+            self._idle.put(worker)
+        log.debug("reading documents in %d worker process(es)", self._alive)
+
+    def _lose(self, worker: _ReadingWorker, error: object) -> None:
+        with self._lock:
+            self._alive -= 1
+        log.warning("a reading worker stopped (%s); %d left", error, self._alive)
+        worker.connection.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
+            worker.connection.close()
+        for worker in self._workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(timeout=5)
+
+
+def reading_workers() -> int:
+    """Worker processes for reading documents: one per core, none on a single core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return 0 if cores < 2 else min(cores, MAX_READ_WORKERS)
 
 
 def _failed(source: Source, reason: str) -> SourceResult:

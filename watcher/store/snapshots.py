@@ -28,23 +28,47 @@ class KnownDocument:
 class SourceState:
     baselined: bool  # a first successful crawl has happened
     documents: dict[str, KnownDocument]
+    registered: tuple[str, str] | None = None  # (url, kind) of its sources row, if it has one
+
+
+# Above this many sources, one scan of every document beats a long list of ids.
+_STATE_SCAN_ALL_AFTER = 200
+
+_DOCUMENT_STATE = """
+    SELECT d.id, d.source_id, d.url, d.is_root, d.etag, d.last_modified, d.last_checked_at,
+           d.gone_at,
+           (SELECT s.content_hash FROM snapshots s WHERE s.document_id = d.id
+            ORDER BY s.id DESC LIMIT 1) AS content_hash
+    FROM documents d
+"""
 
 
 def load_source_state(store: Store, source_id: str) -> SourceState:
     """Everything a crawl of one source needs to know beforehand, in two queries."""
-    rows = store.query("SELECT first_crawled_at FROM sources WHERE id = ?", (source_id,))
-    baselined = bool(rows and rows[0]["first_crawled_at"])
-    documents = {}
-    for row in store.query(
-        """
-        SELECT d.id, d.url, d.is_root, d.etag, d.last_modified, d.last_checked_at, d.gone_at,
-               (SELECT s.content_hash FROM snapshots s WHERE s.document_id = d.id
-                ORDER BY s.id DESC LIMIT 1) AS content_hash
-        FROM documents d WHERE d.source_id = ?
-        """,
-        (source_id,),
-    ):
-        documents[row["url"]] = KnownDocument(
+    return load_source_states(store, [source_id])[source_id]
+
+
+def load_source_states(store: Store, source_ids: list[str]) -> dict[str, SourceState]:
+    """The state of each source, by id, in two queries however many sources there are."""
+    wanted = set(source_ids)
+    if len(wanted) > _STATE_SCAN_ALL_AFTER:
+        where, params = "", ()
+    else:
+        marks = ", ".join("?" * len(wanted))
+        where, params = f"WHERE {{column}} IN ({marks})", tuple(wanted)
+    sources = {
+        row["id"]: row
+        for row in store.query(
+            f"SELECT id, url, kind, first_crawled_at FROM sources {where.format(column='id')}",
+            params,
+        )
+    }
+    documents: dict[str, dict[str, KnownDocument]] = {source_id: {} for source_id in wanted}
+    for row in store.query(_DOCUMENT_STATE + where.format(column="d.source_id"), params):
+        known = documents.get(row["source_id"])
+        if known is None:
+            continue  # a source no longer in the configuration
+        known[row["url"]] = KnownDocument(
             id=row["id"],
             url=row["url"],
             is_root=bool(row["is_root"]),
@@ -54,7 +78,15 @@ def load_source_state(store: Store, source_id: str) -> SourceState:
             last_checked_at=row["last_checked_at"],
             gone=row["gone_at"] is not None,
         )
-    return SourceState(baselined, documents)
+    states = {}
+    for source_id in wanted:
+        row = sources.get(source_id)
+        states[source_id] = SourceState(
+            baselined=bool(row and row["first_crawled_at"]),
+            documents=documents[source_id],
+            registered=(row["url"], row["kind"]) if row else None,
+        )
+    return states
 
 
 def ensure_source(conn: sqlite3.Connection, source_id: str, url: str, kind: str) -> None:
@@ -92,16 +124,17 @@ def upsert_document(
     conn: sqlite3.Connection, source_id: str, url: str, is_root: bool, at: str
 ) -> int:
     """The document's id, creating its row on first sight."""
-    conn.execute(
+    row = conn.execute(
         """
         INSERT INTO documents (source_id, url, is_root, first_seen_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (source_id, url) DO NOTHING
+        ON CONFLICT (source_id, url) DO NOTHING RETURNING id
         """,
         (source_id, url, int(is_root), at),
-    )
-    row = conn.execute(
-        "SELECT id FROM documents WHERE source_id = ? AND url = ?", (source_id, url)
     ).fetchone()
+    if row is None:  # it was there already
+        row = conn.execute(
+            "SELECT id FROM documents WHERE source_id = ? AND url = ?", (source_id, url)
+        ).fetchone()
     return int(row[0])
 
 
@@ -134,8 +167,10 @@ def mark_gone(conn: sqlite3.Connection, document_id: int, at: str) -> None:
 
 
 def latest_snapshot(conn: sqlite3.Connection, document_id: int) -> sqlite3.Row | None:
+    """The id and content_hash of the document's latest snapshot (not its text)."""
     return conn.execute(
-        "SELECT * FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1", (document_id,)
+        "SELECT id, content_hash FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1",
+        (document_id,),
     ).fetchone()
 
 
