@@ -362,7 +362,7 @@ def test_r10_missed_and_skipped_runs_are_warned_and_counted_in_health(tmp_path, 
         daemon._write_start(store)
         daemon._heartbeat_job()
         report = health_report(store, config)
-    daemon._close_stores()
+    daemon._stores.close_all()
     assert counted == report["daemon"]["missed_runs"]
     assert f"missed or skipped runs: {counted}" in format_health(report)
 

@@ -51,6 +51,7 @@ from watcher.config import Config, ConfigError, load_config
 from watcher.delivery import send_pending
 from watcher.pipeline import Crawler, SourceResult, message_domain
 from watcher.store import Store, now_iso
+from watcher.store.db import ThreadStores
 
 log = logging.getLogger(__name__)
 
@@ -224,9 +225,7 @@ class Daemon:
         self.timezone = self.scheduler.timezone
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         self.started_at = datetime.now(UTC)
-        self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        self._stores = ThreadStores(config.settings.database)
         self._in_flight = 0
         self._idle = threading.Condition()
         self._stopping = threading.Event()
@@ -283,7 +282,7 @@ class Daemon:
             logging.shutdown()
             os._exit(0)  # worker threads are not daemon threads: a normal exit would wait
         self._write_stop(self._store())
-        self._close_stores()
+        self._stores.close_all()
         log.info("daemon stopped")
         return 0
 
@@ -323,7 +322,7 @@ class Daemon:
         try:
             return self._reload()
         finally:
-            self._close_thread_store()  # each reload runs in a thread of its own
+            self._stores.close_current()  # each reload runs in a thread of its own
 
     def _reload(self) -> bool:
         with self._reload_lock:
@@ -473,28 +472,7 @@ class Daemon:
 
     def _store(self) -> Store:
         """This thread's own connection to the database."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.config.settings.database)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
-
-    def _close_thread_store(self) -> None:
-        store = getattr(self._local, "store", None)
-        if store is not None:
-            self._local.store = None
-            with self._stores_lock:
-                self._stores.remove(store)
-            store.close()
-
-    def _close_stores(self) -> None:
-        with self._stores_lock:
-            for store in self._stores:
-                with contextlib.suppress(Exception):
-                    store.close()
-            self._stores.clear()
+        return self._stores.get()
 
     def _write_start(self, store: Store) -> None:
         at = now_iso(self.started_at)

@@ -49,6 +49,7 @@ from watcher.status import get_gazetteer
 from watcher.store import Store
 from watcher.store import statuses as status_store
 from watcher.store import subscriptions as subs
+from watcher.store.db import ThreadStores
 from watcher.store.outbox import queue_notice
 
 log = logging.getLogger(__name__)
@@ -430,9 +431,7 @@ class WatcherApp:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.limits = limits or Limits()
         self.secure_cookie = self.public_url.startswith("https://")
-        self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        self._stores = ThreadStores(config.settings.database)
         # Opening the database here applies its migrations before the first request.
         self.key = subs.secret_key(self.store())
         self.names = Names()
@@ -441,20 +440,11 @@ class WatcherApp:
 
     def store(self) -> Store:
         """This thread's connection to the database (waitress serves from a thread pool)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.config.settings.database)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
+        return self._stores.get()
 
     def close(self) -> None:
         """Close every thread's database connection."""
-        with self._stores_lock:
-            stores, self._stores = self._stores, []
-        for store in stores:
-            store.close()
+        self._stores.close_all()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         try:

@@ -275,3 +275,41 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ThreadStores:
+    """One Store per thread for a long-lived process (the daemon's jobs, the web server's
+    request threads): sqlite connections are not shared between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        """This thread's connection, opened on first use."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.path)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close_current(self) -> None:
+        """Close this thread's connection (a thread that will not be used again)."""
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            self._local.store = None
+            with self._lock:
+                self._stores.remove(store)
+            store.close()
+
+    def close_all(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            stores, self._stores = self._stores, []
+        for store in stores:
+            with contextlib.suppress(sqlite3.Error):
+                store.close()
