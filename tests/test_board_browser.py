@@ -1,12 +1,11 @@
 """The status board in a real browser: headless Chromium renders it with no console message.
 
-Chromium is a system package (Debian: `apt-get install chromium`); without it these tests
-fail, on purpose, rather than skip: a board nobody opened in a browser is not tested.
+Without Chromium these tests fail rather than skip: a board nobody opened in a browser is not
+tested (see tests/chromium.py).
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -14,40 +13,20 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.chromium import chromium, headless_flags
 from watcher.demo import play_timeline
 from watcher.report import write_report
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 BROWSER_TIMEOUT = 60  # seconds; a cold start on a slow CI machine takes a few
 PHONE_WIDTH = 390
-
-
-def chromium() -> str:
-    """The Chromium executable; fails the test with the way to install it if there is none."""
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail(
-        "headless Chromium is needed to test the status board in a browser and was not found "
-        "(looked for chromium, chromium-browser, google-chrome on PATH). On Debian or Ubuntu: "
-        "apt-get update && apt-get install -y chromium"
-    )
 
 
 def run_chromium(profile: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     """Run headless Chromium with a throwaway profile, console messages logged to stderr."""
     command = [
         chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *headless_flags(profile),
         "--hide-scrollbars",
-        f"--user-data-dir={profile}",
         "--enable-logging=stderr",
         "--v=0",
         *arguments,

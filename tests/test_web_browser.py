@@ -23,8 +23,8 @@ from typing import Any
 import lxml.html
 import pytest
 
+from tests.chromium import chromium, headless_flags
 from tests.smtpsink import SmtpSink
-from tests.test_board_browser import chromium
 from tests.test_web import CONFIRM_LINK, Web, web  # noqa: F401 -- the fixture
 from watcher.store.subscriptions import list_subscriptions
 
@@ -50,15 +50,8 @@ class Chromium:
             "-c",
             f'exec "$0" "$@" 3<&{to_browser_read} 4>&{from_browser_write}',
             chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *headless_flags(profile),
             "--remote-debugging-pipe",
-            f"--user-data-dir={profile}",
             "about:blank",
         ]
         self.process = subprocess.Popen(
