@@ -1,3 +1,3 @@
 """Fixtures shared by the whole suite: a local web site, a local SMTP server, a database."""
 
-pytest_plugins = ["tests.httpsite", "tests.smtpsink"]
+pytest_plugins = ["tests.httpsite", "tests.smtpsink", "tests.daemons"]

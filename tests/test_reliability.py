@@ -9,14 +9,11 @@ from __future__ import annotations
 import signal
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
+from tests.daemons import RUN_DAEMON_SHORT_GRACE, fetch_count, query, wait_until
 from tests.httpsite import LocalSite, trickle
 from tests.smtpsink import SmtpSink
-from tests.test_daemon import RUN_DAEMON_SHORT_GRACE, Daemon, fetch_count, query, wait_until
 from watcher.config import load_config
 from watcher.daemon import lock_is_held
 from watcher.delivery import send_pending
@@ -71,23 +68,6 @@ def write_config(
     path = folder / "sources.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
-    """Start daemons for a test; any still alive at the end are killed."""
-    started: list[Daemon] = []
-
-    def starter(config_path: Path, script: str) -> Daemon:
-        daemon = Daemon(config_path, tmp_path / f"daemon-{len(started)}.log", script)
-        started.append(daemon)
-        return daemon
-
-    yield starter
-    for daemon in started:
-        if daemon.process.poll() is None:
-            daemon.process.kill()
-            daemon.process.wait()
 
 
 def queue_one_alert(config_path: Path, site: LocalSite) -> None:
