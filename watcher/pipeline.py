@@ -55,8 +55,9 @@ MAX_RECHECKS = 20  # known documents re-checked for edits per crawl
 DEFAULT_RECHECK = timedelta(days=1)
 GONE_STATUSES = frozenset({404, 410})
 # Worker processes cost a start-up (an interpreter, the gazetteer: about 0.3 s of CPU
-# each), worth paying only for a crawl with this many documents to read.
-READ_IN_WORKERS_AFTER = 32
+# each, the time of some 100 status extractions), worth paying only for a crawl with this
+# many documents to extract statuses from. Parsing alone is too cheap to hand over.
+READ_IN_WORKERS_AFTER = 100
 MAX_READ_WORKERS = 4
 
 
@@ -556,9 +557,11 @@ class _Readers:
     while its threads go on fetching and recording. The workers start only when a crawl
     turns out to need them: at once when it has `READ_IN_WORKERS_AFTER` sources never read
     before (then this process never loads the extractor at all, and threads wait for a
-    free worker), else at that many reads (then a thread reads here whenever no worker is
-    free, so this core is never idle). A crawl of 304s starts nothing. A worker that
-    fails a document or dies leaves it to be read here; the results are the same.
+    free worker), else once it has extracted statuses from that many changed documents
+    itself (then a thread reads here whenever no worker is free, so this core is never
+    idle). A crawl of 304s, or of pages whose only change is ignored noise, starts
+    nothing. A worker that fails a document or dies leaves it to be read here; the
+    results are the same.
 
     Each thread that borrows a worker sends it the job and waits for the answer on the
     worker's own pipe: no thread in between, which with 1,000 small jobs matters.
@@ -573,7 +576,7 @@ class _Readers:
         self._alive = 0
         self._started = False
         self._only_in_workers = False  # threads wait for a worker rather than read here
-        self._reads = 0
+        self._extracted = 0  # documents whose statuses were read here
         if starting_with >= READ_IN_WORKERS_AFTER and self._wanted:
             self._start()
             self._only_in_workers = self._alive > 0
@@ -582,7 +585,13 @@ class _Readers:
         """Read one document, in a worker process when one is free."""
         worker = self._borrow()
         if worker is None:
-            return content.read_document(job, self._crawler.extractor)
+            reading = content.read_document(job, self._crawler.extractor)
+            if reading.changed:
+                with self._lock:
+                    self._extracted += 1
+                    if self._extracted >= READ_IN_WORKERS_AFTER and not self._started:
+                        self._start()
+            return reading
         try:
             worker.connection.send(job)
             answer = worker.connection.recv()
@@ -597,10 +606,6 @@ class _Readers:
 
     def _borrow(self) -> _ReadingWorker | None:
         """A free worker that is ready, or None: read here."""
-        with self._lock:
-            self._reads += 1
-            if not self._started and self._wanted and self._reads >= READ_IN_WORKERS_AFTER:
-                self._start()
         while self._alive:
             try:
                 worker = self._idle.get(timeout=0.5 if self._only_in_workers else 0)
@@ -625,6 +630,8 @@ class _Readers:
 
     def _start(self) -> None:
         self._started = True
+        if not self._wanted:
+            return
         settings = self._crawler._extractor_settings()
         # spawn, not fork: the crawl's threads may hold locks a forked child would inherit.
         context = multiprocessing.get_context("spawn")
