@@ -920,3 +920,46 @@ def test_a_sheriffs_office_under_review_is_no_actor(extractor):
         "Office and found no evidence that the county violated Section 1373, the sheriff said.</p>"
     )
     assert ("bexar-county-tx", "compliant") in found(extractor, html)
+
+
+# -- held-out batch 3 causes -------------------------------------------------------------------
+
+
+def test_took_to_court_and_complaint_names_are_suits(extractor):
+    """'took X to court' and 'a complaint filed in June names X' sue the places they name."""
+    html = (
+        "<p>The Justice Department has fought sanctuary policies all year.</p>"
+        "<p>In April the department took Rochester, New York, to court over its ordinance.</p>"
+        "<p>A complaint filed in June names Los Angeles.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("rochester-ny", "sued"), ("los-angeles-ca", "sued")} <= pairs
+
+
+def test_a_court_named_only_after_the_suit_is_not_its_actor(extractor):
+    """'is suing X in a case that a federal judge dismissed': the judge does not cancel the suit."""
+    html = (
+        "<p>The Justice Department is suing Boston, Seattle and Denver over sanctuary policies "
+        "in a case that a federal judge in Chicago dismissed in July.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("boston-ma", "sued"), ("seattle-wa", "sued"), ("denver-co", "sued")} <= pairs
+
+
+def test_a_warning_of_litigation_to_be_pursued_is_warned(extractor):
+    """'warned that the Department will pursue litigation' is a warning for the place named."""
+    html = (
+        "<p>The Justice Department warned Baltimore that the Department will pursue "
+        "litigation if the city keeps its sanctuary policies.</p>"
+    )
+    assert ("baltimore-md", "warned") in found(extractor, html, url=DOJ_URL)
+
+
+def test_an_appositive_sanctuary_city_in_a_federal_release_lists_the_place(extractor):
+    """'Philadelphia, a sanctuary city, released him' in a DHS release lists Philadelphia."""
+    html = (
+        "<p>Philadelphia, a sanctuary city, released a man charged with assault despite an "
+        "ICE detainer, the Department of Homeland Security said.</p>"
+    )
+    pairs = found(extractor, html, url="https://www.dhs.gov/news/2025/07/30/example")
+    assert ("philadelphia-pa", "listed") in pairs

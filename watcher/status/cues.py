@@ -307,6 +307,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "warned",
         r"\bwarn\w*\b[^;]{0,100}?\b(?:would|will|could|might|may)\s+(?:\w+\s+){0,2}?(?:sue|"
         r"be\s+sued|face|lose|be\s+subpoenaed|cut|withhold|pull|strip|take\s+legal\s+action|"
+        r"(?:pursue|bring|file|seek|take)\s+(?:\w+\s+){0,2}?(?:litigation|lawsuits?|suits?|"
+        r"legal\s+action|enforcement\s+actions?)|"
         r"prosecute|be\s+prosecuted|be\s+barred)\b",
         anchors=("warn",),
     ),
@@ -409,6 +411,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "listed",
         r"\b(?:is|are|was|were|remains?)\s+(?:an?\s+)?[“\"'‘]?sanctuary\s+(?:jurisdictions?|"
         r"cit(?:y|ies)|states?|count(?:y|ies))\b",
+        anchors=("sanctuary",),
+        voiced=True,
+    ),
+    # An appositive: "In Philadelphia, a sanctuary city, jail officials released ...".
+    _cue(
+        "listed",
+        r"(?<=[A-Za-z]),\s+(?:an?|another|one)\s+(?:\w+\s+)?[“\"'‘]?sanctuary[”\"'’]?\s+(?:jurisdiction|"
+        r"city|county|state)\s*,",
         anchors=("sanctuary",),
         voiced=True,
     ),
@@ -584,7 +594,10 @@ DEFAULT_CUES: tuple[Cue, ...] = (
 SUED_TRIGGER = re.compile(
     r"\b(?:sued|sues|suing|sue)\b|\b(?:lawsuits?|suits?|complaints?|cases?|actions?|"
     r"litigation)\b[^;]{0,100}?\b(?:against|over)\b|\b(?:against|over)\b(?=\s)|"
-    r"\bnames?\s+as\s+defendants\b",
+    r"\bnames?\s+as\s+defendants\b|\b(?:named|listed)\s+as\s+defendants\s+(?:are|were)\b|"
+    # "took Los Angeles to court", "a complaint filed in June names Los Angeles"
+    r"\b(?:took|take|takes|taken|taking|haul\w*|drag\w*)\b(?=[^;.]{0,60}?\b(?:to|into)\s+court\b)|"
+    r"\bcomplaints?\b(?:\s+\w+){0,4}?\s+names\b",
     FLAGS,
 )
 LAWSUIT_WORD = re.compile(r"\b(?:su(?:ed|es|ing|e)|lawsuits?|suit|complaint|litigation)\b", FLAGS)

@@ -32,6 +32,9 @@ from watcher.status.names import NameFinder, PageContext, RawMention, dateline_p
 
 log = logging.getLogger(__name__)
 
+# "sued by the state's attorney general": the actor named after a passive verb.
+PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+['’]s\s+)?$", re.IGNORECASE)
+
 # Statuses that make a group of places the page's subject (letters, findings, lawsuits).
 TARGET_STATUSES = frozenset({"under_review", "non_compliant", "warned", "funding_cut", "sued"})
 # Words that do not end a sentence although a period follows them.
@@ -960,7 +963,12 @@ class Extractor:
             if not any(s <= m.start() < e for s, e in spans)
         ]
         if not federal:
-            return False
+            # "It is suing Illinois ... in a case that a federal judge dismissed": a court named
+            # only after the cue, and not as its agent ("sued by the state"), is not the actor.
+            return all(
+                m.start() > position and not PASSIVE_AGENT.search(clause, 0, m.start())
+                for m in local
+            )
         before = [(m.start(), "federal") for m in federal if m.start() < position] + [
             (m.start(), "local") for m in local if m.start() < position
         ]
