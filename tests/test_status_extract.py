@@ -963,3 +963,26 @@ def test_an_appositive_sanctuary_city_in_a_federal_release_lists_the_place(extra
     )
     pairs = found(extractor, html, url="https://www.dhs.gov/news/2025/07/30/example")
     assert ("philadelphia-pa", "listed") in pairs
+
+
+# -- held-out batch 3 causes, round 4 ------------------------------------------------------------
+
+
+def test_it_after_a_sentence_about_the_department_is_the_department(extractor):
+    """'It is suing Illinois, ...' after a sentence about the department sues the places."""
+    html = (
+        "<p>Since February, the Justice Department has taken eight jurisdictions to court over "
+        "sanctuary policies.</p>"
+        "<p>It is suing Illinois, Chicago and Cook County in a single case.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("il", "sued"), ("chicago-il", "sued"), ("cook-county-il", "sued")} <= pairs
+
+
+def test_which_the_department_took_to_court_sues_the_place_before(extractor):
+    """'Rochester, New York, which the department took to court in April' sues Rochester."""
+    html = (
+        "<p>Rochester, New York, which the department took to court in April, was the first "
+        "city sued over its sanctuary ordinance this year.</p>"
+    )
+    assert ("rochester-ny", "sued") in found(extractor, html)

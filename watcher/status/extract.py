@@ -163,6 +163,8 @@ FEDERAL_SPEAKER = re.compile(
     r"the\s+administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general)\b",
     re.IGNORECASE,
 )
+# A sentence that opens on a pronoun or "the department": its subject is the previous one's.
+PRONOUN_SUBJECT = re.compile(r"\s*[“\"]?(?:it|he|she|they|the\s+department)\b", re.IGNORECASE)
 QUESTION_OR_HYPOTHESIS = re.compile(
     r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
 )
@@ -282,6 +284,9 @@ class PageReading:
     counts: Counter[str] = field(default_factory=Counter)  # mentions of each place so far
     answer_to: str = ""  # the question heading the current block answers
     lawmakers: set[str] = field(default_factory=set)  # surnames of members of Congress
+    # The last sentence's subject was the federal government: a following "it" or "the
+    # department" is that government, not a place ("The department ... It is suing Chicago").
+    federal_subject: bool = False
 
 
 @dataclass
@@ -641,7 +646,22 @@ class Extractor:
                 if hits:
                     self._bind(reading, clause, hits)
                 results.append(hits)
+            self._note_subject(
+                reading,
+                sentence,
+                [_shift(m, -sentence_start) for m, _ in places if m.start >= sentence_start],
+            )
         return results
+
+    def _note_subject(
+        self, reading: PageReading, sentence: str, mentions: list[RawMention]
+    ) -> None:
+        """Remember whether a sentence's subject is the federal government (for a later "it")."""
+        if PRONOUN_SUBJECT.match(sentence):
+            return  # "It ...", "The department ...": the subject carries on
+        actor = rules.FEDERAL_ACTOR.search(sentence, 0, 80)
+        first_place = min((m.start for m in mentions), default=len(sentence))
+        reading.federal_subject = bool(actor) and actor.start() < first_place
 
     def _resolve(
         self, reading: PageReading, mentions: list[RawMention], kind_hint: str, text: str = ""
@@ -904,7 +924,7 @@ class Extractor:
                 reading.federal_page or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
             ):
                 continue
-            if hit.binding == "object" and _place_sues(clause, hit):
+            if hit.binding == "object" and _place_sues(clause, hit, reading.federal_subject):
                 # "Huntington Beach ... sued the State of California", "Los Angeles sued in
                 # 2017": the place is the one suing, not a defendant of the United States.
                 if not _objects(clause, hit.position):
@@ -1225,6 +1245,13 @@ def _objects(clause: Clause, position: int) -> list[str]:
     if not after:
         if re.search(r"\b(?:was|were|been|being)\s+sued\b", clause.text, re.IGNORECASE):
             return [jid for m, jid in clause.places if m.start < position]
+        before = [(m, jid) for m, jid in clause.places if m.start < position]
+        # "Rochester, which the department took to court in April": the relative clause's
+        # object is the place it follows.
+        if before:
+            between = clause.text[before[-1][0].end : position]
+            if re.match(r",\s*(?:which|whom)\s+", between) and rules.FEDERAL_ACTOR.search(between):
+                return [before[-1][1]]
         return []
     if len(re.findall(r"\w+", clause.text[position : after[0][0].start])) > 12:
         return []
@@ -1252,8 +1279,11 @@ def _names_the_defendant(clause: Clause, position: int) -> bool:
     )
 
 
-def _place_sues(clause: Clause, hit: Hit) -> bool:
-    """Whether a place named before "sued" is the one suing ("Huntington Beach sued ...")."""
+def _place_sues(clause: Clause, hit: Hit, federal_subject: bool = False) -> bool:
+    """Whether a place named before "sued" is the one suing ("Huntington Beach sued ...").
+
+    A sentence-initial "it" after a sentence about the department is the department.
+    """
     if not re.match(r"lawsuit: su(?:ed|es|ing|e)\b", hit.note):
         return False
     verb = clause.text.rfind(" su", 0, hit.position) + 1
@@ -1266,6 +1296,8 @@ def _place_sues(clause: Clause, hit: Hit) -> bool:
             clause.text[:verb],
             re.IGNORECASE,
         )
+        if subject and federal_subject and re.match(r"\s*it\b", clause.text, re.IGNORECASE):
+            return False
         return bool(subject) and not rules.FEDERAL_ACTOR.search(clause.text[:verb])
     between = clause.text[before[-1][0].end : verb]
     if re.search(r"\b(?:was|were|been|being|be|is|are|has|have|had)\s+(?:\w+\s+)?$", between):
