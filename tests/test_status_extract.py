@@ -986,3 +986,52 @@ def test_which_the_department_took_to_court_sues_the_place_before(extractor):
         "city sued over its sanctuary ordinance this year.</p>"
     )
     assert ("rochester-ny", "sued") in found(extractor, html)
+
+
+def test_a_place_described_as_home_to_another_lists_only_the_first(extractor):
+    """'Bernalillo County, home to Albuquerque, remains on the list' does not list Albuquerque."""
+    html = (
+        "<p>The Department of Homeland Security's list of sanctuary jurisdictions names 500 "
+        "places.</p><p>Bernalillo County, home to Albuquerque, remains on the list, DHS said.</p>"
+    )
+    pairs = found(extractor, html)
+    assert ("bernalillo-county-nm", "listed") in pairs
+    assert ("albuquerque-nm", "listed") not in pairs
+
+
+def test_removed_in_an_update_is_compliant(extractor):
+    """'X, which appeared on the first version, was removed in the June update' clears X."""
+    html = (
+        "<p>The Department of Homeland Security updated its list of sanctuary jurisdictions.</p>"
+        "<p>Santa Fe, which appeared on the first version in May, was removed in the June "
+        "update, a DHS spokeswoman confirmed.</p>"
+    )
+    assert ("santa-fe-nm", "compliant") in found(extractor, html)
+
+
+def test_following_state_law_is_no_stance(extractor):
+    """'the department follows Indiana law' says nothing about federal immigration law."""
+    html = (
+        "<p>INDIANAPOLIS — The state attorney general says Indianapolis shields immigrants. "
+        "IMPD Chief Chris Bailey said the department follows Indiana law.</p>"
+    )
+    pairs = found(extractor, html)
+    assert set() == {p for p in pairs if p[1] in {"compliant", "contests"}}
+
+
+def test_defending_values_in_court_is_no_stance(extractor):
+    """'will defend its values in court' is not a dispute of a federal finding."""
+    html = (
+        "<p>PORTLAND, Ore. — The Justice Department sued Portland over its sanctuary policy. "
+        'Mayor Keith Wilson said Portland "will defend its values in court."</p>'
+    )
+    assert ("portland-or", "contests") not in found(extractor, html)
+
+
+def test_what_social_media_posts_claimed_is_not_asserted(extractor):
+    """'Social media posts claimed that X had been named a sanctuary jurisdiction' lists no one."""
+    html = (
+        "<p>NORRISTOWN, Pa. — Social media posts this week claimed that Bucks County had been "
+        "named a sanctuary jurisdiction by the Department of Homeland Security.</p>"
+    )
+    assert ("bucks-county-pa", "listed") not in found(extractor, html)

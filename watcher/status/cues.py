@@ -155,6 +155,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         negatable=False,
         anchors=("removed", "dropped", "delisted", "taken off"),
     ),
+    # "was removed in the June update", "were dropped from the latest version"
+    _cue(
+        "compliant",
+        r"\b(?:was|were|been)\s+(?:\w+\s+)?(?:removed|dropped|delisted)\s+(?:in|with|from)\s+"
+        r"(?:the|its|a|this)\s+(?:[\w’'-]+\s+){0,2}?(?:update|version|revision|edition)\b",
+        negatable=False,
+        anchors=("removed", "dropped", "delisted"),
+    ),
     _cue(
         "compliant",
         r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"
@@ -439,7 +447,10 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
         r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|"
-        r"abide\s+by)\b[^;]{0,30}?\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
+        r"abide\s+by)\b"
+        # "follows Indiana law", "complies with state law": not the federal law in question.
+        r"(?!\s+(?:with\s+)?(?:the\s+)?(?:state|local|(?-i:(?!Federal)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))"
+        r"(?:['’]s)?\s+laws?\b(?!\s+(?:and|or)\s+(?:federal|all|immigration)))[^;]{0,30}?\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
         + r"(?:"
         + LAW
         + r"|the\s+law|federal,\s+state\s+and\s+local"
@@ -510,7 +521,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:will|would|to|keep|continue\s+to)\s+(?:vigorously\s+|keep\s+|"
         r"continue\s+to\s+)?defend\w*\s+(?:our|its|their|the|his|her|these)?\s*(?:state's\s+|"
-        r"city's\s+|county's\s+)?(?:laws?|ordinances?|polic(?:y|ies)|values|rights)\b",
+        r"city's\s+|county's\s+)?(?:laws?|ordinances?|polic(?:y|ies))\b",
         binding="contests",
         anchors=("defend",),
     ),

@@ -188,6 +188,12 @@ RETRACTED = re.compile(
     r"reported|described|identified|attributed))\b",
     re.IGNORECASE,
 )
+# What posts or rumours claim is reported as a claim, not asserted by anyone accountable.
+HEARSAY = re.compile(
+    r"\b(?:posts?|rumou?rs?|memes?|users?|videos?|accounts?)\b[^.;]{0,30}?\b(?:claimed|claiming|"
+    r"claims?)\b|\brumou?rs?\b[^.;]{0,20}?\bthat\b",
+    re.IGNORECASE,
+)
 # "one of 29 jurisdictions to receive such letters": the statuses of the letter just told.
 SAME_LETTER = re.compile(
     r"\b(?:such|similar|identical|the\s+same)\s+(?:letters?|notices?|warnings?)\b", re.IGNORECASE
@@ -821,6 +827,8 @@ class Extractor:
             if RETRACTED.search(earlier):
                 return []
         retracted = RETRACTED.search(clause) if "mis" in lowered or "ly " in lowered else None
+        if "claim" in lowered or "rumo" in lowered:
+            retracted = retracted or HEARSAY.search(clause)
         if retracted:
             hits = [h for h in hits if h.position < retracted.start()]
         return hits

@@ -81,6 +81,11 @@ INSTITUTION_WORDS = frozenset(
 # Prepositions before a place that make it a location, not a party ("a judge in Chicago").
 LOCATIVE_WORDS = frozenset("in into at near across outside throughout around where".split())
 # ... unless the word before the preposition says whose the thing is ("policies in Chicago").
+# "north of X", "a suburb of X": X only says where the place described is.
+RELATIVE_PLACE_WORDS = frozenset(
+    """north south east west northeast northwest southeast southwest suburb suburbs outskirts
+    seat outside""".split()
+)
 OWNER_WORDS = frozenset(
     """policies policy laws law ordinance ordinances officials official leaders practices
     rules directive directives jurisdictions commissioners supervisors councilmembers aldermen
@@ -415,6 +420,15 @@ class NameFinder:
                     mention.candidates = self.county_stems.get(mention.key, mention.candidates)
             elif before2.base in INSTITUTION_WORDS:
                 mention.passing = "part of another name"  # "Eastern District of California"
+            elif before2.norm in RELATIVE_PLACE_WORDS:
+                mention.passing = "locative"  # "the suburb north of Washington"
+        elif (
+            before is not None
+            and before.norm == "to"
+            and before2 is not None
+            and before2.norm == "home"
+        ):
+            mention.passing = "locative"  # "Bernalillo County, home to Albuquerque,": a description
         elif before is not None and before.norm in LOCATIVE_WORDS:
             if before2 is None or before2.norm not in OWNER_WORDS:
                 mention.passing = "locative"
