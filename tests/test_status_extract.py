@@ -1035,3 +1035,27 @@ def test_what_social_media_posts_claimed_is_not_asserted(extractor):
         "named a sanctuary jurisdiction by the Department of Homeland Security.</p>"
     )
     assert ("bucks-county-pa", "listed") not in found(extractor, html)
+
+
+def test_the_dateline_state_wins_over_a_later_qualified_namesake(extractor):
+    """'WAUKEGAN, Ill. — Lake County' is Illinois's even if 'Lake County, Florida' follows."""
+    html = (
+        "<p>WAUKEGAN, Ill. — Lake County Sheriff John Idleburg said that his office was wrongly "
+        "included on the Justice Department's list of sanctuary jurisdictions.</p>"
+        "<p>Elsewhere, in Lake County, Florida, the sheriff signed a 287(g) agreement.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("lake-county-il", "listed"), ("lake-county-il", "contests")} <= pairs
+    assert ("lake-county-fl", "listed") not in pairs
+
+
+def test_a_department_spokesperson_saying_the_city_complies_is_a_clearance(extractor):
+    """'A department spokesperson said the city now complies with federal law' is compliant."""
+    html = (
+        "<p>COLUMBIA, Mo. — Columbia has been taken off the Justice Department's list of "
+        "sanctuary jurisdictions.</p><p>A department spokesperson said the city now complies "
+        "with federal law.</p>"
+    )
+    pairs = found(extractor, html)
+    assert ("columbia-mo", "compliant") in pairs
+    assert ("columbia-mo", "contests") not in pairs

@@ -715,7 +715,10 @@ FEDERAL_VOICE = re.compile(
     r"says|found|finds|determined|concluded|wrote|announced|stated|told|notified|commended|"
     r"informed|cleared|contends?|alleges?|argues?|claims?|asserts?|accused|accuses)\b|\b(?:said|"
     r"according\s+to)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:justice\s+department|department|doj|"
-    r"attorney\s+general)\b",
+    r"attorney\s+general)\b|"
+    # "A department spokesperson said", "a DHS spokeswoman confirmed"
+    r"\b(?:department|doj|dhs|(?-i:ICE)|justice\s+department)\s+spokes\w+\s+(?:\w+\s+){0,2}?"
+    r"(?:said|says|confirmed|stated|told)\b",
     FLAGS,
 )
 CLAIM_DEMANDED = re.compile(

@@ -404,6 +404,8 @@ class Extractor:
 
     def _learn_dateline(self, place: tuple[str, str], context: PageContext) -> None:
         text = f"{place[0].title()}, {place[1]}"
+        if context.dateline_state is None:
+            context.dateline_state = self.names.state_forms.get(name_key(place[1]))
         for mention in self.names.scan(text):
             self.names.learn(mention, context)
 

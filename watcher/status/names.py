@@ -197,6 +197,10 @@ class PageContext:
     seen: set[str] = field(default_factory=set)  # ids of unambiguous mentions anywhere
     persons: set[str] = field(default_factory=set)  # keys the page uses as a person's name
     site_names: dict[str, str] = field(default_factory=dict)  # key -> id of the site's place
+    # The state of the page's first dateline ("WAUKEGAN, Ill. —"): a bare name the page also
+    # qualifies with other states is the dateline state's namesake.
+    dateline_state: str | None = None
+    bare_first: set[str] = field(default_factory=set)  # keys the page names bare before qualifying
 
 
 class NameFinder:
@@ -589,6 +593,8 @@ class NameFinder:
             context.kinds.setdefault(mention.key, set()).add(mention.kind_hint)
         if len(mention.candidates) == 1 and mention.role != "acronym":
             context.seen.add(mention.candidates[0])
+        if mention.qualifier is None and mention.key not in context.qualified:
+            context.bare_first.add(mention.key)
         if mention.qualifier:
             known = context.qualified.setdefault(mention.key, mention.qualifier)
             if known != mention.qualifier:
@@ -619,6 +625,18 @@ class NameFinder:
         state = mention.qualifier
         if state is None and mention.key not in context.conflicting:
             state = context.qualified.get(mention.key)
+        if (
+            mention.qualifier is None
+            and context.dateline_state
+            and (
+                state is None
+                or mention.key in context.conflicting
+                or mention.key in context.bare_first
+            )
+            and self._fits_state(mention.candidates, context.dateline_state)
+            and len(mention.candidates) > 1
+        ):
+            state = context.dateline_state
         states = [j for j in pool if j.kind == "state"]
         places = [j for j in pool if j.kind != "state"]
         if mention.qualifier:
