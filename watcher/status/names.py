@@ -422,8 +422,11 @@ class NameFinder:
                 if mention.kind_hint == "county" and mention.kind_hint != "city":
                     # "County of Santa Clara", "Parish of Orleans": the county of that name.
                     mention.candidates = self.county_stems.get(mention.key, mention.candidates)
+            elif before2.base in {"district", "districts"}:
+                # "the Western District of New York": a federal court that names the state.
+                mention.passing = "court district"
             elif before2.base in INSTITUTION_WORDS:
-                mention.passing = "part of another name"  # "Eastern District of California"
+                mention.passing = "part of another name"  # "University of California"
             elif before2.norm in RELATIVE_PLACE_WORDS:
                 mention.passing = "locative"  # "the suburb north of Washington"
         elif (
@@ -586,6 +589,11 @@ class NameFinder:
         """Record what a mention tells about the page: a qualified name, a state named."""
         if mention.passing == "person":
             context.persons.add(mention.key)
+            return
+        if mention.passing == "court district":
+            states = [c for c in mention.candidates if c in self.state_names.values()]
+            if len(states) == 1:
+                context.states[states[0]] += 1  # the court sits in the state it is named for
             return
         if mention.passing in {"part of another name", "quoted name"}:
             return  # "Green Light Law", "Lake Ontario": no evidence of the page's states
