@@ -1059,3 +1059,27 @@ def test_a_department_spokesperson_saying_the_city_complies_is_a_clearance(extra
     pairs = found(extractor, html)
     assert ("columbia-mo", "compliant") in pairs
     assert ("columbia-mo", "contests") not in pairs
+
+
+def test_each_letter_demanding_a_plan_by_a_date_warns_the_recipients(extractor):
+    """'Each letter demands that the jurisdiction identify, by August 19, ...' warns each one."""
+    html = (
+        "<p>Attorney General Pamela Bondi today sent letters to the mayors of Baltimore and "
+        "St. Louis.</p><p>Each letter demands that the jurisdiction identify, by August 19, the "
+        "steps it will take to end its sanctuary policies.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert {("baltimore-md", "warned"), ("saint-louis-mo", "warned")} <= pairs
+
+
+def test_listed_x_as_sanctuary_jurisdictions_and_all_three_local_governments(extractor):
+    """'had listed all three local governments as sanctuary jurisdictions' skips the state."""
+    html = (
+        "<p>DOJ sues Minnesota, Minneapolis, St. Paul and Hennepin County over sanctuary laws.</p>"
+        "<p>The Justice Department had listed all three local governments as sanctuary "
+        "jurisdictions in August. It also listed Boston as a sanctuary jurisdiction.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("minneapolis-mn", "listed"), ("hennepin-county-mn", "listed")} <= pairs
+    assert ("boston-ma", "listed") in pairs
+    assert ("mn", "listed") not in pairs

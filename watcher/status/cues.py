@@ -399,6 +399,15 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         anchors=("sanctuary",),
         voiced=True,
     ),
+    # "had listed all three as sanctuary jurisdictions", "named Louisville ... as a sanctuary
+    # jurisdiction": the object between the verb and "as".
+    _cue(
+        "listed",
+        r"\b(?:listed|identified|designated|named|labell?ed|branded|classified)\b[^;]{0,80}?\bas\s+"
+        r"(?:an?\s+|one\s+of\s+the\s+)?" + SANCTUARY_THING,
+        anchors=("sanctuary",),
+        voiced=True,
+    ),
     _cue(
         "listed",
         r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+(?:city|"

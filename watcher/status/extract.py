@@ -931,7 +931,11 @@ class Extractor:
             if not self._federal_actor_allows(reading, clause.text, hit.position):
                 continue
             if hit.voiced and not (
-                reading.federal_page or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
+                reading.federal_page
+                or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
+                # "It also listed Boston ..." after a sentence about the department.
+                or reading.federal_subject
+                and PRONOUN_SUBJECT.match(clause.sentence)
             ):
                 continue
             if hit.binding == "object" and _place_sues(clause, hit, reading.federal_subject):
@@ -1179,6 +1183,10 @@ class Extractor:
                 else:
                     continue
                 members = chosen.members
+            states = [j for j in members if self.gazetteer.get(j).kind == "state"]  # type: ignore[union-attr]
+            if pending.size and len(members) == pending.size + 1 and len(states) == 1:
+                # "the state and ... all three local governments": the three are the others.
+                members = [j for j in members if j not in states]
             for jid in members:
                 self._add(reading, jid, pending.status, pending.evidence, pending.position,
                           pending.when, f"group: {pending.note}")  # fmt: skip
@@ -1371,7 +1379,7 @@ def _only_generic(text: str) -> bool:
     return bool(GENERIC_REF.search(text)) and not re.search(
         r"\b(?:the|these|those|their)\s+"
         + GROUP_NOUN
-        + r"|\beach\s+(?:jurisdiction|recipient)\b|\bletters\b",
+        + r"|\beach\s+(?:jurisdiction|recipient|letter|notice)\b|\bletters\b",
         text,
         re.IGNORECASE,
     )
