@@ -1083,3 +1083,37 @@ def test_listed_x_as_sanctuary_jurisdictions_and_all_three_local_governments(ext
     assert {("minneapolis-mn", "listed"), ("hennepin-county-mn", "listed")} <= pairs
     assert ("boston-ma", "listed") in pairs
     assert ("mn", "listed") not in pairs
+
+
+# -- held-out batch 4 causes -------------------------------------------------------------------
+
+
+def test_a_places_own_municipal_code_names_the_place(extractor):
+    """'the Hartford Municipal Code may violate 8 U.S.C. 1373' is a finding about Hartford."""
+    html = (
+        "<p>The Department has preliminarily concluded that Chapter 2 of the Hartford Municipal "
+        "Code may violate 8 U.S.C. 1373.</p>"
+    )
+    assert ("hartford-ct", "non_compliant") in found(extractor, html, url=DOJ_URL)
+
+
+def test_you_in_a_federal_letter_is_its_one_recipient(extractor):
+    """'You may submit ... by October 30. Absent a response, ... may withhold' warns."""
+    html = (
+        "<p>The Department has preliminarily concluded that the Hartford Municipal Code may "
+        "violate 8 U.S.C. 1373.</p><p>You may submit further evidence by October 30, 2025. "
+        "Absent a satisfactory response, the Department may withhold the city's Byrne JAG "
+        "award.</p>"
+    )
+    assert ("hartford-ct", "warned") in found(extractor, html, url=DOJ_URL)
+
+
+def test_a_state_official_named_by_surname_alone_is_no_federal_actor(extractor):
+    """After 'Texas Attorney General Ken Paxton', 'Paxton sued Austin' is no federal suit."""
+    html = (
+        "<p>AUSTIN — Texas Attorney General Ken Paxton sued the city of Dallas on Monday over a "
+        "police order on immigration questions.</p><p>Paxton sued Austin and Travis County "
+        "officials over similar rules in 2019.</p>"
+    )
+    pairs = found(extractor, html)
+    assert set() == {p for p in pairs if p[1] == "sued"}

@@ -643,7 +643,7 @@ CONSEQUENCE = re.compile(
 # A sentence after a deadline that states what happens if it is missed.
 CONSEQUENCE_IF_MISSED = re.compile(
     r"\b(?:fails?\s+to|failure\s+to|does\s+not|do\s+not|refuses?\s+to|otherwise|if\s+(?:it|they)|"
-    r"unless)\b",
+    r"unless|absent|without\s+(?:a|an|such)\s+(?:\w+\s+)?(?:response|reply))\b",
     FLAGS,
 )
 POLICY_CHANGE = re.compile(

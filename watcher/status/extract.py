@@ -218,6 +218,8 @@ FEDERAL_DEFENDANT = re.compile(
     r"trump\b|sessions\b|barr\b|bondi\b|secretary\b)",
     re.IGNORECASE,
 )
+# The one a federal letter speaks to.
+ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 PLURAL_POLICY_REF = re.compile(
     r"\b(?:the|these|those|their)\s+(?:local\s+|city\s+|county\s+|municipal\s+)?(?:policies|laws|"
     r"ordinances|rules|directives|measures)\b",
@@ -293,6 +295,7 @@ class PageReading:
     # The last sentence's subject was the federal government: a following "it" or "the
     # department" is that government, not a place ("The department ... It is suing Chicago").
     federal_subject: bool = False
+    state_official_ref: re.Pattern[str] | None = None  # a state official by surname alone
 
 
 @dataclass
@@ -340,6 +343,11 @@ class Extractor:
             r"(?=[^.;]{0,60}?\b(?:said|says|warned|sued|sues|threatened|wrote|argued|called)\b)",
             re.IGNORECASE,
         )
+        # "Texas Attorney General Ken Paxton ...": later "Paxton sued ..." is the same official.
+        self.state_official_names = re.compile(
+            rf"\b(?:{state_names})(?:'s)?\s+(?i:attorney\s+general|governor|gov\.)\s+"
+            r"(?:[A-Z][\w.'’-]*\s+){0,2}(?P<surname>[A-Z][\w'’-]+)"
+        )
 
     # -- the page -------------------------------------------------------------------------------
 
@@ -365,6 +373,17 @@ class Extractor:
             row_states=self._row_states(blocks),
             lawmakers={m.group("surname") for _, b in blocks for m in LAWMAKER.finditer(b.text)},
         )
+        officials = {
+            m.group("surname")
+            for _, b in blocks
+            for m in self.state_official_names.finditer(b.text)
+        }
+        if officials:
+            names = "|".join(re.escape(name) for name in sorted(officials))
+            reading.state_official_ref = re.compile(
+                rf"\b(?:{names})\b(?=[^.;]{{0,60}}?\b(?:said|says|warned|sued|sues|suing|"
+                r"threatened|wrote|argued|called)\b)"
+            )
         list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
         self._read(reading, blocks, scanned, list_page)
         self._bind_pending(reading)
@@ -988,6 +1007,8 @@ class Extractor:
             # "its review of the Bexar County Sheriff's Office and found": an object.
             if not OBJECT_OF_PREPOSITION.search(clause, 0, m.start())
         ] + list(self.state_officials.finditer(clause))
+        if reading.state_official_ref is not None:
+            local += list(reading.state_official_ref.finditer(clause))
         if not local:
             return True
         spans = [(m.start(), m.end()) for m in local]
@@ -1141,6 +1162,8 @@ class Extractor:
             return [jid] if jid else None
         if POLICY_REF.search(text) and reading.last_targets:
             return list(reading.last_targets)
+        if reading.federal_page and len(reading.last_targets) == 1 and ADDRESSEE.search(text):
+            return list(reading.last_targets)  # "You may submit ..." in a letter to one place
         own = (
             r"\b(?:against|sued|sues|suing)\s+(?:us|our)\b"
             if hit.binding == "object"

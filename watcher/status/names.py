@@ -545,6 +545,8 @@ class NameFinder:
             and cursor == stop
             and not mention.passing
             and not (has_state and after.base in LAW_NAME_WORDS)  # "Oregon Revised Statutes"
+            # "the Hartford Municipal Code", "Denver Revised Municipal Code": the place's own law.
+            and not any(t.base == "code" for t in tokens[cursor : cursor + 3])
         ):
             mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
         if mention.passing == "" and before is not None and before.norm in {"where"}:
