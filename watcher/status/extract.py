@@ -688,7 +688,7 @@ class Extractor:
             return  # "It ...", "The department ...": the subject carries on
         actor = rules.FEDERAL_ACTOR.search(sentence, 0, 80)
         first_place = min((m.start for m in mentions), default=len(sentence))
-        reading.federal_subject = bool(actor) and actor.start() < first_place
+        reading.federal_subject = actor is not None and actor.start() < first_place
 
     def _resolve(
         self, reading: PageReading, mentions: list[RawMention], kind_hint: str, text: str = ""
