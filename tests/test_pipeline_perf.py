@@ -1,14 +1,13 @@
 """The crawl's fast paths (issue 8) do the same work as the plain ones, and only when needed.
 
-Worker processes read the documents of a big crawl; a crawl of 304s starts none, loads no
-extractor and records each source in a few statements; the state of many sources loads in
-two queries. Real parts only: a LocalSite on 127.0.0.1, a SQLite file in tmp_path.
+A crawl of 304s loads no extractor and records each source in a few statements; the state
+of many sources loads in two queries. Real parts only: a LocalSite on 127.0.0.1, a SQLite
+file in tmp_path.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,16 +16,11 @@ import pytest
 from bench import pages
 from tests.configs import write_config
 from tests.httpsite import LocalSite
-from watcher import content
 from watcher.config import Config, load_config
-from watcher.pipeline import READ_IN_WORKERS_AFTER, Crawler, _Readers, reading_workers
+from watcher.pipeline import Crawler
 from watcher.store import Store, snapshots
 
-SOURCES = READ_IN_WORKERS_AFTER + 8  # enough never-read sources to start the workers
-
-needs_two_cores = pytest.mark.skipif(
-    reading_workers() == 0, reason="one core: documents are always read in-process"
-)
+SOURCES = 40
 
 
 def serve_press_releases(site: LocalSite, count: int) -> list[str]:
@@ -51,58 +45,10 @@ def config_for(site: LocalSite, folder: Path, paths: list[str]) -> Config:
     return load_config(write_config(folder, sources))
 
 
-def stored_findings(store: Store) -> list[tuple]:
-    """Every finding with its document, in a stable order."""
-    return [
-        tuple(row)
-        for row in store.query(
-            """
-            SELECT d.url, f.jurisdiction, f.status, f.evidence, f.position, f.event_date
-            FROM findings f JOIN snapshots s ON s.id = f.snapshot_id
-            JOIN documents d ON d.id = s.document_id ORDER BY 1, 2, 3, 5
-            """
-        )
-    ]
-
-
-def stored_statuses(store: Store) -> list[tuple]:
-    return [
-        tuple(row)
-        for row in store.query(
-            "SELECT jurisdiction, federal_status, stance FROM jurisdiction_statuses ORDER BY 1"
-        )
-    ]
-
-
-@needs_two_cores
-def test_worker_processes_find_what_the_crawl_finds_by_itself(
+def test_crawl_of_304s_parses_nothing_and_loads_no_extractor(
     local_site: LocalSite, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A first crawl read in worker processes stores the same findings as one read in-process."""
-    paths = serve_press_releases(local_site, SOURCES)
-    in_workers = config_for(local_site, tmp_path / "workers", paths)
-    in_process = config_for(local_site, tmp_path / "inline", paths)
-    caplog.set_level(logging.DEBUG, logger="watcher.pipeline")
-    with Store(in_workers.settings.database) as store:
-        crawler = Crawler(in_workers, store)
-        summary = crawler.crawl()
-        assert SOURCES == summary.total("new")
-        assert crawler._extractor is None, "every document was read by a worker"
-        by_workers = (stored_findings(store), stored_statuses(store))
-    assert any("worker process" in record.getMessage() for record in caplog.records)
-    with Store(in_process.settings.database) as store:
-        crawler = Crawler(in_process, store)
-        for source in in_process.sources:  # crawl_source reads in this process
-            assert 1 == crawler.crawl_source(source).new
-        by_itself = (stored_findings(store), stored_statuses(store))
-    assert by_itself == by_workers
-    assert len(by_itself[0]) >= SOURCES // 8, "the pages gave findings to compare"
-
-
-def test_crawl_of_304s_starts_no_worker_and_loads_no_extractor(
-    local_site: LocalSite, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """When every page answers 304, nothing is parsed, no extractor is built, no worker starts."""
+    """When every page answers 304, nothing is parsed and no extractor is built."""
     paths = serve_press_releases(local_site, SOURCES)
     config = config_for(local_site, tmp_path / "db", paths)
     with Store(config.settings.database) as store:
@@ -113,7 +59,6 @@ def test_crawl_of_304s_starts_no_worker_and_loads_no_extractor(
         summary = crawler.crawl()
     assert SOURCES == summary.total("not_modified")
     assert crawler._extractor is None
-    assert [] == [r.getMessage() for r in caplog.records if "worker process" in r.getMessage()]
 
 
 def test_304_source_is_recorded_in_three_statements(local_site: LocalSite, tmp_path: Path) -> None:
@@ -168,35 +113,6 @@ def test_states_of_many_sources_match_one_by_one(local_site: LocalSite, tmp_path
     assert one_by_one[ids[0]].baselined
     assert (config.sources[0].url, "page") == one_by_one[ids[0]].registered
     assert snapshots.SourceState(False, {}, None) == one_by_one["never-crawled-0"]
-
-
-@needs_two_cores
-def test_a_dead_worker_leaves_its_documents_to_the_crawl(
-    local_site: LocalSite, tmp_path: Path
-) -> None:
-    """When the worker processes are killed, documents are read in-process, with the same result."""
-    paths = serve_press_releases(local_site, 1)
-    config = config_for(local_site, tmp_path / "db", paths)
-    job = content.ReadJob(
-        text=pages.page_html(0),
-        url=local_site.url(paths[0]),
-        ignore=tuple(re.compile(pattern) for pattern in pages.NOISE_IGNORE_PATTERNS),
-    )
-    with Store(config.settings.database) as store:
-        crawler = Crawler(config, store)
-        readers = _Readers(crawler, starting_with=READ_IN_WORKERS_AFTER)
-        try:
-            by_worker = readers.read(job)
-            assert crawler._extractor is None
-            for worker in readers._workers:
-                worker.process.kill()
-                worker.process.join(timeout=5)
-            by_crawl = readers.read(job)
-        finally:
-            readers.close()
-    assert crawler._extractor is not None, "the second reading was done in-process"
-    assert by_worker.findings, "the page gives a finding to compare"
-    assert by_worker == by_crawl
 
 
 def _at(timestamp: str) -> datetime:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import signal
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -30,8 +29,6 @@ from lxml.cssselect import CSSSelector
 from watcher.models import Block, Finding, Link, Page
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from watcher.status import Extractor
 
 log = logging.getLogger(__name__)
@@ -339,16 +336,11 @@ def _unique_links(links: list[Link]) -> list[Link]:
 
 
 # Reading a fetched document: parse, fingerprint, and find statuses when the text is new.
-# The same steps run in the crawl's own process or, for big crawls, in worker processes
-# (parsing and extraction hold the GIL; workers put the machine's other cores to use, see
-# pipeline._Readers). The status package is imported only where reading happens, so a
-# crawl that reads nothing never loads the gazetteer, and a worker loads only this module
-# and the status package, not the crawl's network and database layers.
 
 
 @dataclass(frozen=True)
 class ReadJob:
-    """One HTML or plain-text document to read; everything a worker process needs."""
+    """One HTML or plain-text document to read, with what is known of it."""
 
     text: str
     url: str
@@ -382,35 +374,3 @@ def read_document(job: ReadJob, extractor: Extractor) -> Reading:
     if changed:
         findings = extractor.extract(page, speaker=job.speaker, list_page=job.list_page)
     return Reading(page, content_hash, changed, findings)
-
-
-READY = "ready"  # a worker process's first message: it can take jobs
-
-
-def serve_reading_worker(
-    connection: Connection,
-    aliases: Mapping[str, Sequence[str]],
-    extra_cues: Sequence[tuple[str, str]],
-) -> None:
-    """A worker process: read each ReadJob sent on the pipe and answer; None ends it.
-
-    The answer is the Reading, or a line saying what went wrong: the crawl then reads that
-    document itself, so a failure is reported where the crawl's failures are.
-    """
-    from watcher.status import Extractor  # the gazetteer: loaded by each worker, once
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
-    extractor = Extractor(aliases=aliases, extra_cues=extra_cues)
-    connection.send(READY)
-    while True:
-        try:
-            job = connection.recv()
-        except EOFError:  # the crawl is gone
-            return
-        if job is None:
-            return
-        try:
-            answer: Reading | str = read_document(job, extractor)
-        except Exception as error:  # any error: the crawl's own reading will report it
-            answer = f"{type(error).__name__}: {error}"
-        connection.send(answer)

@@ -10,18 +10,13 @@ the next crawl downloads the page again (R2, R17).
 Where the time goes decides the shape (bench/README.md): a crawl where nothing changed is
 answered by 304s and must cost little more than its requests, so a 304 is never parsed and
 is recorded in a few statements; a crawl of many new or changed documents is bound by
-parsing and status extraction, which hold the GIL, so a big one reads its documents in
-worker processes, one per core.
+parsing and status extraction. (Reading documents in worker processes was tried: on two
+cores it bought no wall time for its complexity and CPU, so documents are read here.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import multiprocessing.process
-import os
-import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -42,8 +37,6 @@ from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscript
 from watcher.urls import canonical_url, host_of
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from watcher.status import Extractor
 
 log = logging.getLogger(__name__)
@@ -54,11 +47,6 @@ MAX_NEW_DOCUMENTS = 50  # per crawl of a listing: polite to the site, bounded in
 MAX_RECHECKS = 20  # known documents re-checked for edits per crawl
 DEFAULT_RECHECK = timedelta(days=1)
 GONE_STATUSES = frozenset({404, 410})
-# Worker processes cost a start-up (an interpreter, the gazetteer: about 0.3 s of CPU
-# each, the time of some 100 status extractions), worth paying only for a crawl with this
-# many documents to extract statuses from. Parsing alone is too cheap to hand over.
-READ_IN_WORKERS_AFTER = 100
-MAX_READ_WORKERS = 4
 
 
 @dataclass
@@ -173,21 +161,15 @@ class Crawler:
         wanted = list(source_ids) if source_ids else None
         sources = [s for s in self.config.sources if wanted is None or s.id in wanted]
         states = snapshots.load_source_states(self.store, [source.id for source in sources])
-        never_read = sum(1 for state in states.values() if not state.documents)
         results: list[SourceResult] = []
         workers = max(1, min(self.config.settings.workers, len(sources)))
-        readers = _Readers(self, starting_with=never_read)
-        try:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-                for result in pool.map(
-                    lambda source: self._crawl_source(source, states[source.id], readers),
-                    sources,
-                ):
-                    results.append(result)
-                    if on_result:
-                        on_result(result)
-        finally:
-            readers.close()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+            for result in pool.map(
+                lambda source: self._crawl_source(source, states[source.id]), sources
+            ):
+                results.append(result)
+                if on_result:
+                    on_result(result)
         return CrawlSummary(results)
 
     def crawl_source(self, source: Source) -> SourceResult:
@@ -196,15 +178,13 @@ class Crawler:
         Whatever goes wrong stays with this source: it is reported as failed, nothing of it
         is stored (so the next crawl sees the same change again), and other sources go on.
         """
-        return self._crawl_source(source, None, None)
+        return self._crawl_source(source, None)
 
-    def _crawl_source(
-        self, source: Source, state: snapshots.SourceState | None, readers: _Readers | None
-    ) -> SourceResult:
+    def _crawl_source(self, source: Source, state: snapshots.SourceState | None) -> SourceResult:
         try:
             if state is None:
                 state = snapshots.load_source_state(self.store, source.id)
-            documents = self._fetch_source(source, state, readers)
+            documents = self._fetch_source(source, state)
         except Exception as error:  # a bug or a page we cannot read must not stop the crawl
             log.exception("source %s: crawl failed", source.id)
             return _failed(source, f"internal error: {type(error).__name__}: {error}")
@@ -223,11 +203,9 @@ class Crawler:
 
     # -- network and parsing (no database writes) ------------------------------------------
 
-    def _fetch_source(
-        self, source: Source, state: snapshots.SourceState, readers: _Readers | None
-    ) -> list[FetchedDocument]:
+    def _fetch_source(self, source: Source, state: snapshots.SourceState) -> list[FetchedDocument]:
         known = state.documents.get(source.url)
-        root = self._fetch_document(source, source.url, known, readers, is_root=True)
+        root = self._fetch_document(source, source.url, known, is_root=True)
         documents = [root]
         if source.kind not in ("listing", "feed"):
             return documents
@@ -236,7 +214,7 @@ class Crawler:
         new = self._new_links(source, state, root) if root.page is not None else []
         for url in new + self._due_rechecks(source, state):
             documents.append(
-                self._fetch_document(source, url, state.documents.get(url), readers, is_root=False)
+                self._fetch_document(source, url, state.documents.get(url), is_root=False)
             )
         return documents
 
@@ -245,7 +223,6 @@ class Crawler:
         source: Source,
         url: str,
         known: snapshots.KnownDocument | None,
-        readers: _Readers | None,
         *,
         is_root: bool,
     ) -> FetchedDocument:
@@ -278,10 +255,7 @@ class Crawler:
                 speaker=source.speaker,
                 list_page=is_root and source.kind == "list",
             )
-            if readers is not None:
-                reading = readers.read(job)
-            else:
-                reading = content.read_document(job, self.extractor)
+            reading = content.read_document(job, self.extractor)
         document.page = reading.page
         document.html = result.body
         document.content_hash = reading.content_hash
@@ -538,148 +512,6 @@ class Crawler:
                     )  # fmt: skip
         except sqlite3.Error as second:
             log.error("source %s: could not record the failure either: %s", source.id, second)
-
-
-@dataclass
-class _ReadingWorker:
-    """A worker process reading documents, and our end of its pipe."""
-
-    process: multiprocessing.process.BaseProcess
-    connection: Connection
-    ready: bool = False  # it said READY: its extractor is built
-
-
-class _Readers:
-    """Reads the documents of one crawl: here, or in worker processes when there are many.
-
-    Parsing and status extraction hold the GIL, so a crawl with many documents to read
-    (a first crawl, a site-wide change) hands them to worker processes, one per core,
-    while its threads go on fetching and recording. The workers start only when a crawl
-    turns out to need them: at once when it has `READ_IN_WORKERS_AFTER` sources never read
-    before (then this process never loads the extractor at all, and threads wait for a
-    free worker), else once it has extracted statuses from that many changed documents
-    itself (then a thread reads here whenever no worker is free, so this core is never
-    idle). A crawl of 304s, or of pages whose only change is ignored noise, starts
-    nothing. A worker that fails a document or dies leaves it to be read here; the
-    results are the same.
-
-    Each thread that borrows a worker sends it the job and waits for the answer on the
-    worker's own pipe: no thread in between, which with 1,000 small jobs matters.
-    """
-
-    def __init__(self, crawler: Crawler, *, starting_with: int = 0) -> None:
-        self._crawler = crawler
-        self._lock = threading.Lock()
-        self._wanted = reading_workers()
-        self._workers: list[_ReadingWorker] = []
-        self._idle: queue.SimpleQueue[_ReadingWorker] = queue.SimpleQueue()
-        self._alive = 0
-        self._started = False
-        self._only_in_workers = False  # threads wait for a worker rather than read here
-        self._extracted = 0  # documents whose statuses were read here
-        if starting_with >= READ_IN_WORKERS_AFTER and self._wanted:
-            self._start()
-            self._only_in_workers = self._alive > 0
-
-    def read(self, job: content.ReadJob) -> content.Reading:
-        """Read one document, in a worker process when one is free."""
-        worker = self._borrow()
-        if worker is None:
-            reading = content.read_document(job, self._crawler.extractor)
-            if reading.changed:
-                with self._lock:
-                    self._extracted += 1
-                    if self._extracted >= READ_IN_WORKERS_AFTER and not self._started:
-                        self._start()
-            return reading
-        try:
-            worker.connection.send(job)
-            answer = worker.connection.recv()
-        except (OSError, EOFError) as error:  # it died (killed, out of memory)
-            self._lose(worker, error)
-            return content.read_document(job, self._crawler.extractor)
-        self._idle.put(worker)
-        if isinstance(answer, content.Reading):
-            return answer
-        log.info("a reading worker failed on %s (%s); reading it here", job.url, answer)
-        return content.read_document(job, self._crawler.extractor)
-
-    def _borrow(self) -> _ReadingWorker | None:
-        """A free worker that is ready, or None: read here."""
-        while self._alive:
-            try:
-                worker = self._idle.get(timeout=0.5 if self._only_in_workers else 0)
-            except queue.Empty:
-                if self._only_in_workers:
-                    continue  # every worker is busy: wait, unless they all died
-                return None
-            if worker.ready:
-                return worker
-            try:
-                if not self._only_in_workers and not worker.connection.poll():
-                    self._idle.put(worker)
-                    return None  # still starting: no thread waits for it
-                worker.ready = worker.connection.recv() == content.READY
-            except (OSError, EOFError) as error:
-                self._lose(worker, error)
-                continue
-            if worker.ready:
-                return worker
-            self._lose(worker, "it did not start")
-        return None
-
-    def _start(self) -> None:
-        self._started = True
-        if not self._wanted:
-            return
-        settings = self._crawler._extractor_settings()
-        # spawn, not fork: the crawl's threads may hold locks a forked child would inherit.
-        context = multiprocessing.get_context("spawn")
-        for _number in range(self._wanted):
-            ours, theirs = context.Pipe()
-            process = context.Process(
-                target=content.serve_reading_worker,
-                args=(theirs, settings["aliases"], settings["extra_cues"]),
-                name="watcher-reader",
-                daemon=True,
-            )
-            try:
-                process.start()
-            except OSError as error:
-                log.warning("cannot start a reading worker, reading here: %s", error)
-                break
-            finally:
-                theirs.close()
-            worker = _ReadingWorker(process, ours)
-            self._workers.append(worker)
-            self._alive += 1
-            self._idle.put(worker)
-        log.debug("reading documents in %d worker process(es)", self._alive)
-
-    def _lose(self, worker: _ReadingWorker, error: object) -> None:
-        with self._lock:
-            self._alive -= 1
-        log.warning("a reading worker stopped (%s); %d left", error, self._alive)
-        worker.connection.close()
-
-    def close(self) -> None:
-        """Stop the worker processes, if any were started."""
-        for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)
-            worker.connection.close()
-        for worker in self._workers:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
-
-
-def reading_workers() -> int:
-    """Worker processes for reading documents: one per core, none on a single core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cores = cores or 1
-    return 0 if cores < 2 else min(cores, MAX_READ_WORKERS)
 
 
 def _failed(source: Source, reason: str) -> SourceResult:
