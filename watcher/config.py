@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from apscheduler.triggers.cron import CronTrigger
 from lxml.cssselect import CSSSelector, SelectorError
 
 from watcher import __version__
@@ -654,6 +653,8 @@ def _cron(table: _Table) -> str | None:
             "the scheduler counts Monday as 0 where crontab counts Sunday",
         )
     try:
+        from apscheduler.triggers.cron import CronTrigger  # only for cron sources: it is heavy
+
         CronTrigger.from_crontab(expression, timezone="UTC")
     except ValueError as error:
         raise table.error("cron", f"{_show(expression)} is not a valid crontab: {error}") from None

@@ -11,19 +11,54 @@ import contextlib
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 30.0
+MIGRATION_SET = "watcher"
 
-migrations = Migrations("watcher")
+# The schema's migrations in order, applied through sqlite-utils' Migrations. sqlite-utils
+# is imported only when one is pending: it costs a process some 13 MB and 40 ms, and a
+# crawl of an up-to-date database needs none of it.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
 
-@migrations(name="001_initial")
+def migration(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        MIGRATIONS.append((name, function))
+        return function
+
+    return register
+
+
+def apply_migrations(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not had yet, each in its own transaction."""
+    try:
+        applied = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+            )
+        }
+    except sqlite3.OperationalError:  # a new database: no migrations table yet
+        applied = set()
+    if all(name in applied for name, _function in MIGRATIONS):
+        return
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, function in MIGRATIONS:
+        migrations(name=name)(function)
+    migrations.apply(sqlite_utils.Database(conn))
+
+
+@migration("001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
     _execute_script(
         db,
@@ -154,7 +189,7 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="002_retired_findings")
+@migration("002_retired_findings")
 def _retired_findings(db: sqlite_utils.Database) -> None:
     # `watcher reextract` replaces a snapshot's findings; the old ones stay for the status
     # changes that cite them, marked retired so the history no longer counts them.
@@ -167,7 +202,7 @@ def _retired_findings(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="003_self_service_subscriptions")
+@migration("003_self_service_subscriptions")
 def _self_service_subscriptions(db: sqlite_utils.Database) -> None:
     # `watcher serve`: a subscription asked for on the web waits here until the link in its
     # confirmation email is followed (double opt-in); subscribe_requests keeps the rate
@@ -201,7 +236,7 @@ def _self_service_subscriptions(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="004_alert_claims")
+@migration("004_alert_claims")
 def _alert_claims(db: sqlite_utils.Database) -> None:
     # A sender claims an alert before handing it to the mail server, so two senders (the
     # daemon and an operator's `watcher send`) never deliver the same alert twice at once.
@@ -245,9 +280,8 @@ class Store:
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._lock = threading.RLock()
-        self.db = sqlite_utils.Database(self.conn)
         with self._lock:
-            migrations.apply(self.db)
+            apply_migrations(self.conn)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
