@@ -35,14 +35,13 @@ def text_change(old_text: str, new_text: str) -> TextChange:
     """The lines added and removed between two texts, in order."""
     added: list[str] = []
     removed: list[str] = []
-    matcher = difflib.SequenceMatcher(
-        a=old_text.splitlines(), b=new_text.splitlines(), autojunk=False
-    )
+    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("replace", "delete"):
-            removed.extend(matcher.a[i1:i2])
+            removed.extend(old_lines[i1:i2])
         if tag in ("replace", "insert"):
-            added.extend(matcher.b[j1:j2])
+            added.extend(new_lines[j1:j2])
     return TextChange(tuple(added), tuple(removed))
 
 

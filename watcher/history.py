@@ -8,9 +8,10 @@ whatever stands. The stance is `contests` once any finding says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from watcher.models import FEDERAL_STATUSES, SEVERITY, Finding
 
@@ -56,10 +57,11 @@ def replay(events: Iterable[StatusEvent]) -> CurrentStatus:
     return CurrentStatus(federal, federal_finding, stance, stance_finding)
 
 
-def removed_from_list(previous: Iterable[Mapping], current: list[Finding]) -> list[Finding]:
+def removed_from_list(previous: Iterable[Any], current: list[Finding]) -> list[Finding]:
     """`compliant` for each jurisdiction on the previous list version and not on this one.
 
-    `previous` holds the earlier version's findings (jurisdiction, status, evidence): a list
+    `previous` holds the earlier version's findings, rows or mappings with jurisdiction,
+    status and evidence: a list
     page that stops naming a jurisdiction has removed it, whether or not it says so.
     """
     still_listed = {f.jurisdiction for f in current if f.status == "listed"}

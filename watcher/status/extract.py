@@ -1100,7 +1100,7 @@ class Extractor:
                 if jid != last and (other := self.gazetteer.get(jid)) and other.name == place.name
             ]
             if namesakes:
-                return max([last, *namesakes], key=lambda jid: reading.counts[jid])
+                return max([last, *namesakes], key=lambda jid: reading.counts[jid or ""])
         return last
 
     def _official_state(self, reading: PageReading) -> str | None:

@@ -51,6 +51,7 @@ def load_source_state(store: Store, source_id: str) -> SourceState:
 def load_source_states(store: Store, source_ids: list[str]) -> dict[str, SourceState]:
     """The state of each source, by id, in two queries however many sources there are."""
     wanted = set(source_ids)
+    params: tuple[str, ...]
     if len(wanted) > _STATE_SCAN_ALL_AFTER:
         where, params = "", ()
     else:
@@ -80,11 +81,11 @@ def load_source_states(store: Store, source_ids: list[str]) -> dict[str, SourceS
         )
     states = {}
     for source_id in wanted:
-        row = sources.get(source_id)
+        source = sources.get(source_id)
         states[source_id] = SourceState(
-            baselined=bool(row and row["first_crawled_at"]),
+            baselined=bool(source and source["first_crawled_at"]),
             documents=documents[source_id],
-            registered=(row["url"], row["kind"]) if row else None,
+            registered=(source["url"], source["kind"]) if source else None,
         )
     return states
 
