@@ -1117,3 +1117,15 @@ def test_a_state_official_named_by_surname_alone_is_no_federal_actor(extractor):
     )
     pairs = found(extractor, html)
     assert set() == {p for p in pairs if p[1] == "sued"}
+
+
+def test_a_subjunctive_request_for_records_opens_a_review(extractor):
+    """'requesting that the County produce its detainer policies' is under_review, while
+    'demanded that Boston send a plan for changing its policies' is not."""
+    html = (
+        "<p>Santa Clara County received a letter from the Department of Justice requesting that "
+        "the County produce its detainer policies and related records within 30 days.</p>"
+    )
+    assert ("santa-clara-county-ca", "under_review") in found(extractor, html)
+    html = "<p>The Attorney General demanded that Boston send a plan for changing its policies.</p>"
+    assert ("boston-ma", "under_review") not in found(extractor, html)

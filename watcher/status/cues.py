@@ -193,6 +193,17 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"certification|opinion|copies|polic(?:y|ies))",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
     ),
+    # The subjunctive form of the same demand: "requesting that the County produce its
+    # detainer policies", "asked that Denver provide records"; the object must be documents,
+    # since "demanded that Boston send a plan for changing its policies" asks for a change.
+    _cue(
+        "under_review",
+        r"\b(?:ask|request|requir|demand|direct|order)\w*\s+that\s+(?:[\w’'.-]+\s+){1,4}?"
+        r"(?:provide|submit|produce|turn\s+over|hand\s+over)\s+(?:[\w’'-]+\s+){0,4}?"
+        r"(?:copies|records|documents|documentation|information|data|polic(?:y|ies)|proof|"
+        r"evidence)\b",
+        anchors=("that",),
+    ),
     # "asked the county to explain why ..., and to provide copies of its written policies"
     _cue(
         "under_review",
