@@ -14,10 +14,11 @@ def write_config(
     *,
     smtp_port: int | None = None,
     extra_watcher: str = "",
+    min_host_delay: float = 0,
 ) -> Path:
     """A sources.toml with a database in `folder`, fast politeness, and a local SMTP server."""
     watcher = (
-        '[watcher]\ndatabase = "watcher.db"\nmin_host_delay = 0\n'
+        f'[watcher]\ndatabase = "watcher.db"\nmin_host_delay = {min_host_delay}\n'
         'user_agent = "watcher-tests/1 (+tests@example.org)"\n' + extra_watcher
     )
     smtp = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,30 @@ def test_page_returning_to_an_earlier_text_is_a_new_snapshot(
     assert 1 == summary(result)["changed"]
     with Store(tmp_path / "watcher.db") as store:
         assert 3 == store.query("SELECT count(*) FROM snapshots")[0][0]
+
+
+def test_hosts_are_crawled_in_parallel_each_at_its_own_pace(tmp_path: Path) -> None:
+    """Two hosts' sources are fetched side by side; each host's requests keep its delay."""
+    delay = 0.3
+    with LocalSite() as first, LocalSite() as second:
+        sources = ""
+        for number, site in enumerate((first, second)):
+            for path in ("/1", "/2", "/3"):
+                site.set(path, page("Page", f"Text {path}."))
+                sources += (
+                    f'[[sources]]\nid = "h{number}p{path[1]}"\nurl = "{site.url(path)}"\n'
+                    'every = "1h"\n'
+                )
+        config = write_config(tmp_path, sources, min_host_delay=delay)
+        started = time.monotonic()
+        assert 0 == crawl(config).exit_code
+        elapsed = time.monotonic() - started
+        arrivals = [
+            [r.at for r in site.requests if r.path != "/robots.txt"] for site in (first, second)
+        ]
+    for times in arrivals:
+        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        assert 3 == len(times) and all(gap >= delay * 0.95 for gap in gaps), gaps
+    assert abs(arrivals[0][0] - arrivals[1][0]) < delay, "the two hosts start together"
+    # One after the other would take five delays per host pair; side by side, about three.
+    assert elapsed < 5 * delay + 1.0

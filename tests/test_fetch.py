@@ -393,34 +393,6 @@ def test_min_host_delay_between_requests(local_site: LocalSite, fake_time: FakeT
     assert [1.0] == fake_time.sleeps
 
 
-def test_fetch_many_paces_each_host_and_runs_hosts_in_parallel() -> None:
-    """fetch_many spaces one host's requests by its delay while hosts proceed together."""
-    delay = 0.3
-    with LocalSite() as first, LocalSite() as second:
-        for site in (first, second):
-            for path in ("/1", "/2", "/3"):
-                site.set(path, PAGE)
-        urls = [site.url(path) for path in ("/1", "/2", "/3") for site in (first, second)]
-        started = time.monotonic()
-        with make_fetcher(min_host_delay=delay) as fetcher:
-            results = list(fetcher.fetch_many(FetchRequest(url) for url in urls))
-        elapsed = time.monotonic() - started
-        arrivals = {site.host: [r.at for r in site.requests] for site in (first, second)}
-    assert sorted(urls) == sorted(result.url for result in results)
-    assert {"ok"} == {result.outcome for result in results}
-    for times in arrivals.values():
-        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-        assert all(gap >= delay * 0.95 for gap in gaps), gaps
-    # Sequential hosts would need four delays; parallel ones need two.
-    assert elapsed < 4 * delay
-
-
-def test_fetch_many_with_nothing_yields_nothing() -> None:
-    """No requests, no results, no threads left waiting."""
-    with make_fetcher() as fetcher:
-        assert [] == list(fetcher.fetch_many([]))
-
-
 # Size cap (R19).
 
 

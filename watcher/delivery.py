@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
-from watcher.alerts import AlertContent, compose_alert, compose_digest, compose_notice
+from watcher.alerts import (
+    AlertContent,
+    compose_alert,
+    compose_digest,
+    compose_notice,
+    make_message_id,
+)
 from watcher.config import Config
 from watcher.diff import excerpt
 from watcher.mailer import Delivery, Mailer, SmtpSettings
@@ -144,7 +150,7 @@ def _due_messages(
         contents = [alert_content(store, row["status_change_id"], names) for row in rows]
         message = compose_digest(
             contents, sender=settings.sender, recipient=rows[0]["recipient"],
-            message_id=f"<watcher.digest.{subscription_id}.{day}@{message_domain(config)}>",
+            message_id=make_message_id(f"digest:{subscription_id}:{day}", message_domain(config)),
             unsubscribe_token=subscription_token(store, subscription_id),
             public_url=public_url, day=date.fromisoformat(day),
         )  # fmt: skip

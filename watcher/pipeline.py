@@ -79,14 +79,12 @@ class SourceResult:
     status_changes: int = 0
     alerts_queued: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
-    root_ok: bool = False
 
 
 @dataclass
 class CrawlSummary:
     results: list[SourceResult]
     alerts_sent: int = 0
-    send_failures: int = 0
 
     def total(self, name: str) -> int:
         return sum(getattr(result, name) for result in self.results)
@@ -384,7 +382,6 @@ class Crawler:
                     last_snapshot_id = snapshot_id
                     touched.update(f.jurisdiction for f in document.findings)
             root = documents[0]
-            result.root_ok = root.result.outcome in ("ok", "not_modified") and root.error is None
             changes = statuses.recompute(
                 conn, touched, at=at, snapshot_id=last_snapshot_id, baseline=baseline
             )

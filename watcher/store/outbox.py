@@ -12,6 +12,7 @@ import socket
 import sqlite3
 from datetime import datetime
 
+from watcher.alerts import make_message_id
 from watcher.store.db import Store, now_iso
 from watcher.store.statuses import StatusChange
 from watcher.store.subscriptions import Subscription
@@ -46,7 +47,7 @@ def queue_alerts(
                     subscription.email,
                     at.date().isoformat() if subscription.digest == "daily" else None,
                     now_iso(at),
-                    f"<watcher.{change.id}.{subscription.id}@{message_domain}>",
+                    make_message_id(f"alert:{change.id}:{subscription.id}", message_domain),
                     now_iso(at),
                 ),
             )
@@ -70,7 +71,7 @@ def queue_notice(
         INSERT INTO alerts (kind, recipient, subject, body, next_try_at, message_id, created_at)
         VALUES ('notice', ?, ?, ?, ?, ?, ?)
         """,
-        (recipient, subject, body, now_iso(at), f"<watcher.notice.{key}@{message_domain}>",
+        (recipient, subject, body, now_iso(at), make_message_id(f"notice:{key}", message_domain),
          now_iso(at)),
     )  # fmt: skip
 
