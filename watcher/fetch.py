@@ -15,15 +15,13 @@ import email.utils
 import ipaddress
 import logging
 import os
-import queue
 import random
 import re
 import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -292,44 +290,6 @@ class Fetcher:
         if answer.status == 304:
             return self._result(request, progress, started, "not_modified", answer=answer)
         return self._decoded_result(request, progress, started, answer)
-
-    def fetch_many(
-        self, requests: Iterable[FetchRequest], workers: int = 8
-    ) -> Iterator[FetchResult]:
-        """Fetch many URLs: hosts in parallel, each host's URLs in turn; results as they finish."""
-        by_host: dict[str, list[FetchRequest]] = {}
-        for request in requests:
-            by_host.setdefault(_host_key(request.url), []).append(request)
-        if not by_host:
-            return
-        results: queue.Queue[FetchResult | None] = queue.Queue()
-        stopping = threading.Event()
-
-        def fetch_host(host_requests: list[FetchRequest]) -> None:
-            try:
-                for request in host_requests:
-                    if stopping.is_set():
-                        break
-                    results.put(self.fetch(request))
-            finally:
-                results.put(None)  # this host is done
-
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(by_host)))) as pool:
-            for host_requests in by_host.values():
-                pool.submit(fetch_host, host_requests)
-            hosts_left = len(by_host)
-            try:
-                while hosts_left:
-                    result = results.get()
-                    if result is None:
-                        hosts_left -= 1
-                    else:
-                        yield result
-            finally:
-                # The caller stopped early: let the workers finish their current fetch only.
-                stopping.set()
-
-    # Redirects, and the checks made at every hop.
 
     def _follow_redirects(
         self, request: FetchRequest, progress: _Progress, deadline: _Deadline
