@@ -890,10 +890,6 @@ def _hostname(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _host_key(url: str) -> str:
-    return urlsplit(url).netloc.lower()
-
-
 def _without_fragment(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(fragment=""))
 
