@@ -1129,3 +1129,10 @@ def test_a_subjunctive_request_for_records_opens_a_review(extractor):
     assert ("santa-clara-county-ca", "under_review") in found(extractor, html)
     html = "<p>The Attorney General demanded that Boston send a plan for changing its policies.</p>"
     assert ("boston-ma", "under_review") not in found(extractor, html)
+
+
+def test_ice_calling_a_place_a_sanctuary_city_lists_it(extractor):
+    """'ICE calls Worcester a ‘sanctuary city’' lists Worcester; critics calling it so do not."""
+    html = "<ul><li>ICE calls Worcester a ‘sanctuary city’ after courthouse clash</li></ul>"
+    assert {("worcester-ma", "listed")} == found(extractor, html)
+    assert set() == found(extractor, "<p>Critics call Worcester a sanctuary city.</p>")

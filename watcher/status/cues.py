@@ -421,14 +421,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "listed",
-        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“\"']?sanctuary\s+(?:city|"
+        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\ban?\s+[“‘\"']?sanctuary\s+(?:city|"
         r"jurisdiction|state|county)\b",
         anchors=("sanctuary",),
         voiced=True,
     ),
     _cue(
         "listed",
-        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\bthe\s+[“\"']?(?:\w+\s+)?sanctuary\s+"
+        r"\b(?:call\w*|label\w*|brand\w*|dubb\w*)\b[^;]{0,40}?\bthe\s+[“‘\"']?(?:\w+\s+)?sanctuary\s+"
         r"(?:capital|haven)\b",
         anchors=("sanctuary",),
         voiced=True,
@@ -701,7 +701,10 @@ FEDERAL_SPEAKER_WORDS = re.compile(
     # An ICE official as the one speaking, not ICE as the one people are handed to.
     r"\b(?:director|official|officer|spokes\w+|head)s?\s+(?:\w+\s+){0,2}?(?:of|at|for|with)\s+"
     r"(?:U\.S\.\s+)?(?:Immigration\s+and\s+Customs\s+Enforcement|(?-i:ICE))\b|"
-    r"\b(?-i:ICE)\s+(?:\w+\s+){0,3}?(?:director|officials?|spokes\w+)\b",
+    r"\b(?-i:ICE)\s+(?:\w+\s+){0,3}?(?:director|officials?|spokes\w+)\b|"
+    # ICE as the subject of a designation verb: "ICE calls Worcester a 'sanctuary city'".
+    r"\b(?:(?-i:ICE)|Immigration\s+and\s+Customs\s+Enforcement)\s+(?:calls|called|labels|"
+    r"label(?:l)?ed|brands|branded|dubs|dubbed|says|said|names|named)\b",
     FLAGS,
 )
 # Who acts in a clause.
