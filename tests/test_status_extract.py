@@ -1136,3 +1136,15 @@ def test_ice_calling_a_place_a_sanctuary_city_lists_it(extractor):
     html = "<ul><li>ICE calls Worcester a ‘sanctuary city’ after courthouse clash</li></ul>"
     assert {("worcester-ma", "listed")} == found(extractor, html)
     assert set() == found(extractor, "<p>Critics call Worcester a sanctuary city.</p>")
+
+
+def test_a_sanctuary_appositive_after_in_lists_the_place(extractor):
+    """On a federal page 'In Philadelphia, a sanctuary city, ...' lists Philadelphia; a bare
+    'In Denver, a man was arrested' says nothing about Denver."""
+    html = (
+        "<p>In Philadelphia, a sanctuary city, jail officials released a man charged with "
+        "assault. In Denver, Colo., a sanctuary city, the jail did the same. In Boston, a man "
+        "was arrested.</p>"
+    )
+    expected = {("philadelphia-pa", "listed"), ("denver-co", "listed")}
+    assert expected == found(extractor, html, url="https://www.dhs.gov/news/2025/07/30/x")

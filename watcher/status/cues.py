@@ -445,7 +445,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # An appositive: "In Philadelphia, a sanctuary city, jail officials released ...".
     _cue(
         "listed",
-        r"(?<=[A-Za-z]),\s+(?:an?|another|one)\s+(?:\w+\s+)?[“\"'‘]?sanctuary[”\"'’]?\s+(?:jurisdiction|"
+        r"(?<=[A-Za-z.]),\s+(?:an?|another|one)\s+(?:\w+\s+)?[“\"'‘]?sanctuary[”\"'’]?\s+(?:jurisdiction|"
         r"city|county|state)\s*,",
         anchors=("sanctuary",),
         voiced=True,

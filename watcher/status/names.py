@@ -80,6 +80,9 @@ INSTITUTION_WORDS = frozenset(
 )  # fmt: skip
 # Prepositions before a place that make it a location, not a party ("a judge in Chicago").
 LOCATIVE_WORDS = frozenset("in into at near across outside throughout around where".split())
+SANCTUARY_APPOSITIVE = re.compile(
+    r"(?:,\s+[A-Z][\w.]*)?,\s+(?:an?|another|one)\s+(?:\w+\s+)?[“\"'‘]?sanctuary\b"
+)
 # ... unless the word before the preposition says whose the thing is ("policies in Chicago").
 # "north of X", "a suburb of X": X only says where the place described is.
 RELATIVE_PLACE_WORDS = frozenset(
@@ -437,7 +440,10 @@ class NameFinder:
         ):
             mention.passing = "locative"  # "Bernalillo County, home to Albuquerque,": a description
         elif before is not None and before.norm in LOCATIVE_WORDS:
-            if before2 is None or before2.norm not in OWNER_WORDS:
+            # "In Philadelphia, a sanctuary city, ...": the appositive describes the place, so
+            # it is what the sentence says something about, not only where things happened.
+            described = SANCTUARY_APPOSITIVE.match(text, last.end)
+            if (before2 is None or before2.norm not in OWNER_WORDS) and not described:
                 mention.passing = "locative"
             if before2 is not None and before2.norm in {
                 "officials",
