@@ -387,6 +387,7 @@ def manual_crawls(config_path: Path, source_ids: list[str]) -> int:
 
 def expected_emails(database: Path) -> tuple[int, set[str]]:
     """(status changes, Message-IDs of the emails they call for) from the database."""
+    from watcher.alerts import make_message_id
     from watcher.store import Store
     from watcher.store.subscriptions import list_subscriptions
 
@@ -396,7 +397,7 @@ def expected_emails(database: Path) -> tuple[int, set[str]]:
         )
         subscriptions = list_subscriptions(store)
     expected = {
-        f"<watcher.{change['id']}.{subscription.id}@{SENDER_DOMAIN}>"
+        make_message_id(f"alert:{change['id']}:{subscription.id}", SENDER_DOMAIN)
         for change in changes
         for subscription in subscriptions
         if subscription.matches(change["jurisdiction"], change["to_status"])
