@@ -1148,3 +1148,13 @@ def test_a_sanctuary_appositive_after_in_lists_the_place(extractor):
     )
     expected = {("philadelphia-pa", "listed"), ("denver-co", "listed")}
     assert expected == found(extractor, html, url="https://www.dhs.gov/news/2025/07/30/x")
+
+
+def test_every_place_joined_before_sued_contests(extractor):
+    """'San Francisco and Santa Clara County sued in May' is a challenge by both of them."""
+    html = (
+        "<p>San Francisco and Santa Clara County sued in May, arguing that Congress never "
+        "attached immigration conditions to the grants.</p>"
+    )
+    expected = {("san-francisco-ca", "contests"), ("santa-clara-county-ca", "contests")}
+    assert expected == found(extractor, html)

@@ -961,7 +961,10 @@ class Extractor:
                 # "Huntington Beach ... sued the State of California", "Los Angeles sued in
                 # 2017": the place is the one suing, not a defendant of the United States.
                 if not _objects(clause, hit.position):
-                    for jid in self._contest_targets(reading, clause)[:1]:
+                    first = self._contest_targets(reading, clause)[:1]
+                    plaintiffs = _joint_subjects(clause, hit.position)
+                    # "San Francisco and Santa Clara County sued in May": every one of them.
+                    for jid in plaintiffs if first and first[0] in plaintiffs else first:
                         self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
                 continue
             if hit.binding == "relative":
@@ -1346,6 +1349,21 @@ def _place_sues(clause: Clause, hit: Hit, federal_subject: bool = False) -> bool
     return not rules.FEDERAL_ACTOR.search(between) and not re.search(
         r"\b(?:which|whom|that)\b", between
     )
+
+
+def _joint_subjects(clause: Clause, position: int) -> list[str]:
+    """The places joined by "and" or commas right before a verb ("X and Y sued")."""
+    verb = clause.text.rfind(" su", 0, position) + 1
+    before = [(m, jid) for m, jid in clause.places if m.end <= verb]
+    if not before:
+        return []
+    subjects = [before[-1]]
+    for mention, jid in reversed(before[:-1]):
+        gap = clause.text[mention.end : subjects[0][0].start]
+        if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", gap):
+            break
+        subjects.insert(0, (mention, jid))
+    return list(dict.fromkeys(jid for _, jid in subjects))
 
 
 def _shift(mention: RawMention, delta: int) -> RawMention:
