@@ -1158,3 +1158,24 @@ def test_every_place_joined_before_sued_contests(extractor):
     )
     expected = {("san-francisco-ca", "contests"), ("santa-clara-county-ca", "contests")}
     assert expected == found(extractor, html)
+
+
+def test_a_closed_or_urged_review_is_no_open_review(extractor):
+    """'Closes Review of Allegheny County' and 'urging the DOJ to open an investigation into
+    Travis County' open no review; 'opened an investigation into Denver' does."""
+    html = (
+        "<h2>Justice Department Closes Review of Allegheny County Detainer Policy</h2>"
+        "<p>Rep. Chip Roy sent a letter urging the Department of Justice to open an "
+        "investigation into Travis County's handling of immigration detainers.</p>"
+        "<p>The Justice Department opened an investigation into Denver.</p>"
+    )
+    assert {("denver-co", "under_review")} == found(extractor, html)
+
+
+def test_a_conditional_recommendation_cuts_no_funds(extractor):
+    """'should investigate and, if the facts bear it out, cut off their grants' is no cut."""
+    html = (
+        '<p>Travis County releases too many people, Rep. Roy wrote. "The Department should '
+        'investigate and, if the facts bear it out, cut off their federal grants."</p>'
+    )
+    assert set() == {p for p in found(extractor, html) if p[1] == "funding_cut"}

@@ -687,8 +687,10 @@ def negated(before: str) -> bool:
 
 NEGATION_EXCUSED = re.compile(r"\b(?:keep|continue\s+to|continues\s+to)\s+\w+$", FLAGS)
 FUTURE_OR_THREAT = re.compile(
-    r"\b(?:would|will|could|might|may|threat\w*\s+to|to|if|risk\w*|"
-    r"try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$",
+    r"\b(?:would|will|could|might|may|should|threat\w*\s+to|to|if|risk\w*|"
+    r"try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$|"
+    # A condition just before the verb: "if the facts bear it out, cut off their grants".
+    r"\b(?:if|unless)\s+[^.;,]{0,60},\s+(?:\w+\s+)?$",
     FLAGS,
 )
 # The Inspector General's report flags; it is not the Department's finding.

@@ -227,6 +227,20 @@ PLURAL_POLICY_REF = re.compile(
 )
 # An answer that denies what its question heading asks ("Has any money been cut? No.").
 NEGATIVE_ANSWER = re.compile(r"^\s*(?:No|Not\s+yet|Not\s+so|None)\b[.,]", re.IGNORECASE)
+# A review that the sentence ends ("closes review of", "completed its investigation of") or
+# that someone only urges the department to open ("urging the DOJ to open an investigation").
+REVIEW_ENDED = re.compile(
+    r"\b(?:clos(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|complet(?:e|es|ed|ing)|end(?:s|ed|ing)?|"
+    r"finish(?:es|ed|ing)?|wrap(?:s|ped|ping)\s+up)\s+(?:its\s+|the\s+|a\s+|their\s+)?"
+    r"(?:[\w’'-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+URGED_TO = re.compile(
+    r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+(?:on|for)|press(?:es|ed|ing)?|"
+    r"push(?:es|ed|ing)?|want(?:s|ed)?|petition(?:s|ed|ing)?)\b[^.;]{0,100}?\bto\s+$",
+    re.IGNORECASE,
+)
+REVIEW_OPENED = re.compile(r"(?:open|launch|begin|began|begun|start|initiat)", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
 TOPIC = re.compile(
@@ -801,6 +815,12 @@ class Extractor:
                 if cue.negatable and rules.negated(before):
                     continue
                 if cue.status == "non_compliant" and rules.INSPECTOR_GENERAL.search(clause):
+                    continue
+                if cue.status == "under_review" and (
+                    REVIEW_ENDED.search(before)
+                    or URGED_TO.search(before)
+                    and REVIEW_OPENED.match(match.group(0))
+                ):
                     continue
                 if cue.status == "funding_cut" and rules.FUTURE_OR_THREAT.search(before):
                     continue

@@ -80,6 +80,7 @@ INSTITUTION_WORDS = frozenset(
 )  # fmt: skip
 # Prepositions before a place that make it a location, not a party ("a judge in Chicago").
 LOCATIVE_WORDS = frozenset("in into at near across outside throughout around where".split())
+INQUIRY_WORDS = frozenset("investigation investigations inquiry probe review look".split())
 SANCTUARY_APPOSITIVE = re.compile(
     r"(?:,\s+[A-Z][\w.]*)?,\s+(?:an?|another|one)\s+(?:\w+\s+)?[“\"'‘]?sanctuary\b"
 )
@@ -443,7 +444,12 @@ class NameFinder:
             # "In Philadelphia, a sanctuary city, ...": the appositive describes the place, so
             # it is what the sentence says something about, not only where things happened.
             described = SANCTUARY_APPOSITIVE.match(text, last.end)
-            if (before2 is None or before2.norm not in OWNER_WORDS) and not described:
+            # "an investigation into Denver": the place is what is investigated.
+            inquiry = (
+                before.norm == "into" and before2 is not None and before2.base in INQUIRY_WORDS
+            )
+            owned = before2 is not None and before2.norm in OWNER_WORDS
+            if not (owned or described or inquiry):
                 mention.passing = "locative"
             if before2 is not None and before2.norm in {
                 "officials",
