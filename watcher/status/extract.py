@@ -981,10 +981,10 @@ class Extractor:
                 # "Huntington Beach ... sued the State of California", "Los Angeles sued in
                 # 2017": the place is the one suing, not a defendant of the United States.
                 if not _objects(clause, hit.position):
-                    first = self._contest_targets(reading, clause)[:1]
+                    speaker = self._contest_targets(reading, clause)[:1]
                     plaintiffs = _joint_subjects(clause, hit.position)
                     # "San Francisco and Santa Clara County sued in May": every one of them.
-                    for jid in plaintiffs if first and first[0] in plaintiffs else first:
+                    for jid in plaintiffs if speaker and speaker[0] in plaintiffs else speaker:
                         self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
                 continue
             if hit.binding == "relative":
