@@ -1179,3 +1179,11 @@ def test_a_conditional_recommendation_cuts_no_funds(extractor):
         'investigate and, if the facts bear it out, cut off their federal grants."</p>'
     )
     assert set() == {p for p in found(extractor, html) if p[1] == "funding_cut"}
+
+
+def test_a_federal_official_saying_on_our_list_lists_the_place(extractor):
+    """'BONDI: Jersey City is on our list' lists Jersey City; a mayor's 'our list' does not."""
+    html = "<p><strong>ATTORNEY GENERAL BONDI:</strong> Jersey City is on our list.</p>"
+    assert {("jersey-city-nj", "listed")} == found(extractor, html)
+    html = "<p>Mayor Baraka said Newark is on our list of partner cities.</p>"
+    assert set() == found(extractor, html)

@@ -170,6 +170,7 @@ QUESTION_OR_HYPOTHESIS = re.compile(
 )
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
 # Membership of the list a page speaks of: "is on the list", "was added to the list".
+OUR_LIST = re.compile(r"\bon\s+our\s+(?:[\w’'-]+\s+){0,2}?list\b", re.IGNORECASE)
 ON_THE_LIST = re.compile(
     r"\bon\s+(?:the|this|that|its|their|a)\s+(?:[\w’'-]+\s+){0,4}?list\b|\bincluded\b|"
     r"\bplaced\s+on\b|"
@@ -841,6 +842,9 @@ class Extractor:
             and ("list" in lowered or "included" in lowered or "named" in lowered)
             else None
         )
+        if on_list is None and "our" in lowered and rules.FEDERAL_SPEAKER_WORDS.search(sentence):
+            # A federal official speaking of "our list" ("BONDI: Jersey City is on our list").
+            on_list = OUR_LIST.search(clause)
         if on_list:
             before = clause[: on_list.start()]
             if not _negated_in_part(before) and not any(h.status == "compliant" for h in hits):
