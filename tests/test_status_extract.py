@@ -1187,3 +1187,16 @@ def test_a_federal_official_saying_on_our_list_lists_the_place(extractor):
     assert {("jersey-city-nj", "listed")} == found(extractor, html)
     html = "<p>Mayor Baraka said Newark is on our list of partner cities.</p>"
     assert set() == found(extractor, html)
+
+
+def test_the_citys_and_countys_policies_refer_to_the_places_just_named(extractor):
+    """'the city's and county's policies, along with Oregon's statute, are preempted' is a
+    finding about Portland and Multnomah County as well as Oregon."""
+    html = (
+        "<p>The Justice Department filed suit Tuesday against the city of Portland and "
+        "Multnomah County. The complaint alleges that the city's and county's policies, along "
+        "with Oregon's 1987 sanctuary statute, are preempted by federal law.</p>"
+    )
+    pairs = found(extractor, html)
+    expected = {("portland-or", "non_compliant"), ("multnomah-county-or", "non_compliant")}
+    assert expected <= pairs

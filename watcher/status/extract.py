@@ -128,6 +128,7 @@ GENERIC_REF = re.compile(
 SINGULAR_REF = re.compile(
     r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State|Metro)(?!\s+of)(?!\s+[A-Z]))\b"
 )
+POSSESSIVE_REF = re.compile(r"\b(?:the|and)\s+(city|county)['’]s\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
 OFFICIAL_TITLES = (
     (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
@@ -1002,6 +1003,13 @@ class Extractor:
                     targets = [jid for jid in [self._anaphora(reading, own.group(1))] if jid]
             else:
                 targets = [jid for _, jid in clause.places]
+                if status in TARGET_STATUSES and clause.places:
+                    # "the city's and county's policies, along with Oregon's statute": the
+                    # places by reference are the ones the page just named, with Oregon.
+                    for kind in POSSESSIVE_REF.findall(clause.text):
+                        jid = self._anaphora(reading, kind.lower())
+                        if jid and jid not in targets:
+                            targets.append(jid)
             if not targets and not clause.places and not clause.is_item:
                 targets = self._unnamed_targets(reading, clause, hit) or []
             for jid in targets:
