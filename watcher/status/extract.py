@@ -1007,9 +1007,9 @@ class Extractor:
                     # "the city's and county's policies, along with Oregon's statute": the
                     # places by reference are the ones the page just named, with Oregon.
                     for kind in POSSESSIVE_REF.findall(clause.text):
-                        jid = self._anaphora(reading, kind.lower())
-                        if jid and jid not in targets:
-                            targets.append(jid)
+                        referent = self._anaphora(reading, kind.lower())
+                        if referent and referent not in targets:
+                            targets.append(referent)
             if not targets and not clause.places and not clause.is_item:
                 targets = self._unnamed_targets(reading, clause, hit) or []
             for jid in targets:
