@@ -1200,3 +1200,21 @@ def test_the_citys_and_countys_policies_refer_to_the_places_just_named(extractor
     pairs = found(extractor, html)
     expected = {("portland-or", "non_compliant"), ("multnomah-county-or", "non_compliant")}
     assert expected <= pairs
+
+
+def test_a_counted_group_beside_a_named_state_takes_the_finding(extractor):
+    """'took Minnesota and three of its largest local governments to court, alleging that
+    their ordinances unlawfully obstruct ...' reaches the three named next."""
+    html = (
+        "<p>The federal government took Minnesota and three of its largest local governments "
+        "to court Monday, alleging in a complaint that their separation ordinances unlawfully "
+        "obstruct immigration enforcement. Named as defendants are the state, the cities of "
+        "Minneapolis and St. Paul, and Hennepin County.</p>"
+    )
+    pairs = found(extractor, html)
+    expected = {
+        ("minneapolis-mn", "non_compliant"),
+        ("saint-paul-mn", "non_compliant"),
+        ("hennepin-county-mn", "non_compliant"),
+    }
+    assert expected <= pairs

@@ -107,6 +107,12 @@ NUMERIC_REF = re.compile(
     rf"\b(?P<n>\d{{1,3}}|{COUNT})\s+{GROUP_NOUN}|\b(?:the|these|those|all)\s+(?P<m>{COUNT})\b",
     re.IGNORECASE,
 )
+# A counted group beside a named place: "Minnesota and three of its largest local governments".
+COUNTED_GROUP = re.compile(
+    rf"\band\s+(?P<n>{COUNT})\s+(?:of\s+(?:its|their)\s+)?(?:\w+\s+){{0,2}}?"
+    rf"(?:local\s+governments|{GROUP_NOUN})\b",
+    re.IGNORECASE,
+)
 PLURAL_REF = re.compile(
     r"\b(?:the|these|those|each\s+of\s+these|all\s+of\s+these|both)\s+" + GROUP_NOUN
     + r"|\beach\s+(?:jurisdiction|recipient|city|county|state)\b"
@@ -1010,6 +1016,18 @@ class Extractor:
                         referent = self._anaphora(reading, kind.lower())
                         if referent and referent not in targets:
                             targets.append(referent)
+                    # "took Minnesota and three of its largest local governments to court,
+                    # alleging that their ordinances unlawfully obstruct ...": the three are
+                    # the group the page names next.
+                    numeric = COUNTED_GROUP.search(clause.text)
+                    if numeric and status != "sued":
+                        raw = numeric.group("n").lower()
+                        size = int(raw) if raw.isdigit() else NUMBERS.get(raw)
+                        when_said = event_date(clause.sentence, reading.page.published)
+                        reading.pending.append(
+                            Pending(status, clause.sentence, clause.block, when_said, size,
+                                    hit.note)
+                        )  # fmt: skip
             if not targets and not clause.places and not clause.is_item:
                 targets = self._unnamed_targets(reading, clause, hit) or []
             for jid in targets:
