@@ -1218,3 +1218,13 @@ def test_a_counted_group_beside_a_named_state_takes_the_finding(extractor):
         ("hennepin-county-mn", "non_compliant"),
     }
     assert expected <= pairs
+
+
+def test_a_bare_name_before_its_lesser_namesake_is_the_larger_city(extractor):
+    """'Kansas City is on the federal list' then 'Kansas City, Kansas, was not' lists the
+    Missouri city, not the Kansas one."""
+    html = (
+        "<p>Kansas City is on the federal government's new list of sanctuary jurisdictions. "
+        "Across State Line Road, Kansas City, Kansas, was not on the list.</p>"
+    )
+    assert {("kansas-city-mo", "listed")} == found(extractor, html)

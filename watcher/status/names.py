@@ -597,6 +597,20 @@ class NameFinder:
                 return ranked[0]
         return None
 
+    def _larger_namesake_state(self, pool: list[Jurisdiction], qualified: str) -> str | None:
+        """The state of a city at least twice as large as its namesake in `qualified`."""
+        cities = [j for j in pool if j.kind == "city"]
+        there = [j for j in cities if j.state == qualified]
+        if len(cities) < 2 or not there:
+            return None
+        top = max(cities, key=lambda j: self.gazetteer.population(j.id))
+        size = self.gazetteer.population(top.id)
+        if top.state == qualified or size < 100_000:
+            return None
+        if size < 2 * max(self.gazetteer.population(j.id) for j in there):
+            return None
+        return top.state
+
     # -- resolving --------------------------------------------------------------------------
 
     def learn(self, mention: RawMention, context: PageContext) -> None:
@@ -647,6 +661,10 @@ class NameFinder:
         state = mention.qualifier
         if state is None and mention.key not in context.conflicting:
             state = context.qualified.get(mention.key)
+            if state and mention.key in context.bare_first:
+                # A page that says "Kansas City" and only later "Kansas City, Kansas" means the
+                # larger namesake by the bare name: writers qualify the lesser one.
+                state = self._larger_namesake_state(pool, state) or state
         if (
             mention.qualifier is None
             and context.dateline_state
