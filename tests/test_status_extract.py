@@ -1228,3 +1228,17 @@ def test_a_bare_name_before_its_lesser_namesake_is_the_larger_city(extractor):
         "Across State Line Road, Kansas City, Kansas, was not on the list.</p>"
     )
     assert {("kansas-city-mo", "listed")} == found(extractor, html)
+
+
+def test_a_places_own_stance_in_a_list_item_contests(extractor):
+    """Under 'letters to five jurisdictions ... Where things stand:', an item whose city
+    attorney says the city complies is a contest as well as a letter recipient."""
+    html = (
+        "<p>The Justice Department last week sent letters to two Western jurisdictions saying "
+        "their policies appear to conflict with federal law. Where things stand:</p><ol>"
+        "<li><strong>Albuquerque, N.M.</strong> – The city attorney said Albuquerque complies "
+        "with federal law.</li><li><strong>Tucson, Ariz.</strong> – The mayor has not "
+        "responded.</li></ol>"
+    )
+    assert ("albuquerque-nm", "contests") in found(extractor, html)
+    assert ("tucson-az", "contests") not in found(extractor, html)

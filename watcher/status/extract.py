@@ -628,6 +628,13 @@ class Extractor:
             if _bare_name(block.text, mentions)
             else [jid for _, jid in places]
         )
+        # The place's own stance in an item ("Albuquerque - the city attorney said it complies")
+        # is read as in running text; the item still takes the introduction's statuses.
+        stances = [h for h in own if h.binding in {"contests", "stance"}]
+        if stances:
+            clause = Clause(block.text, block.text, position, places, is_item=True)
+            self._bind(reading, clause, stances)
+            own = [h for h in own if h not in stances]
         hits = own or list(intro or [])
         if not hits and list_page and _bare_name(block.text, mentions):
             hits = [Hit("listed", 0, "clause", "list page item")]
