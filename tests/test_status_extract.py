@@ -1242,3 +1242,18 @@ def test_a_places_own_stance_in_a_list_item_contests(extractor):
     )
     assert ("albuquerque-nm", "contests") in found(extractor, html)
     assert ("tucson-az", "contests") not in found(extractor, html)
+
+
+def test_a_list_item_whose_letter_was_withdrawn_is_no_recipient(extractor):
+    """Under a list of letter recipients, an item whose letter 'had been sent in error and
+    withdrawn' takes none of the letter's statuses."""
+    html = (
+        "<p>The Justice Department sent letters to two jurisdictions saying their policies "
+        "appear to conflict with federal law and giving each 30 days to change course or lose "
+        "federal grants:</p><ol><li>Tucson, Ariz. – The mayor has not responded.</li>"
+        "<li>Pima County, Ariz. – A spokesperson said the county's letter had been sent in "
+        "error and withdrawn.</li></ol>"
+    )
+    pairs = found(extractor, html)
+    assert ("tucson-az", "warned") in pairs
+    assert set() == {p for p in pairs if p[0] == "pima-county-az"}

@@ -191,6 +191,11 @@ ON_THE_LIST = re.compile(
 # "X, the suburb that has been on the list": the relative clause is about X alone.
 SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
 # A corrected report: what "an earlier version misstated" is retracted, not asserted.
+LETTER_WITHDRAWN = re.compile(
+    r"\b(?:letter|notice|notification)\b[^.;]{0,60}?\b(?:(?:sent|issued|mailed)\s+in\s+error|"
+    r"(?:was|were|had\s+been|has\s+been|is|been)\s+(?:\w+\s+)?withdrawn)\b",
+    re.IGNORECASE,
+)
 RETRACTED = re.compile(
     r"\b(?:misstated|misreported|(?:incorrectly|erroneously|mistakenly|wrongly)\s+(?:said|stated|"
     r"reported|described|identified|attributed))\b",
@@ -628,6 +633,8 @@ class Extractor:
             if _bare_name(block.text, mentions)
             else [jid for _, jid in places]
         )
+        if intro is not None and LETTER_WITHDRAWN.search(block.text):
+            return []  # "the county's letter had been sent in error and withdrawn": not a recipient
         # The place's own stance in an item ("Albuquerque - the city attorney said it complies")
         # is read as in running text; the item still takes the introduction's statuses.
         stances = [h for h in own if h.binding in {"contests", "stance"}]
