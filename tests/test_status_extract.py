@@ -1257,3 +1257,24 @@ def test_a_list_item_whose_letter_was_withdrawn_is_no_recipient(extractor):
     pairs = found(extractor, html)
     assert ("tucson-az", "warned") in pairs
     assert set() == {p for p in pairs if p[0] == "pima-county-az"}
+
+
+def test_named_on_the_departments_list_on_a_sanctuary_page_lists(extractor):
+    """On a page about sanctuary suits, 'named on the department's August list' lists the
+    place; the same words on a page that never says 'sanctuary' do not."""
+    html = (
+        "<p>The Justice Department has filed sanctuary lawsuits this year. Philadelphia was "
+        "named on the department's August list but has not been sued.</p>"
+    )
+    assert {("philadelphia-pa", "listed")} == found(extractor, html)
+    html = "<p>Philadelphia was named on the department's August list of grant winners.</p>"
+    assert set() == found(extractor, html)
+
+
+def test_demanding_that_a_place_certify_compliance_opens_a_review(extractor):
+    """'demanding that Seattle certify, by Sept. 15, that its police follow Section 1373'."""
+    html = (
+        "<p>The Justice Department sent a letter demanding that Seattle certify, by Sept. 15, "
+        "that its police follow Section 1373.</p>"
+    )
+    assert ("seattle-wa", "under_review") in found(extractor, html)

@@ -204,6 +204,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"evidence)\b",
         anchors=("that",),
     ),
+    # "demanding that we certify, by Sept. 15, that our police follow Section 1373"
+    _cue(
+        "under_review",
+        r"\b(?:ask|request|requir|demand|direct|order)\w*\s+that\s+(?:[\w’'.-]+\s+){1,4}?"
+        r"(?:certify|demonstrate|prove|show|document)\b[^;]{0,40}?\b(?:that|complian\w*|"
+        r"compl(?:y|ies))\b",
+        anchors=("that",),
+    ),
     # "asked the county to explain why ..., and to provide copies of its written policies"
     _cue(
         "under_review",

@@ -178,6 +178,10 @@ QUESTION_OR_HYPOTHESIS = re.compile(
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
 # Membership of the list a page speaks of: "is on the list", "was added to the list".
 OUR_LIST = re.compile(r"\bon\s+our\s+(?:[\w’'-]+\s+){0,2}?list\b", re.IGNORECASE)
+FEDERAL_LIST = re.compile(
+    r"\b(?:(?:justice\s+)?department|doj|dhs|administration|federal\s+government)['’]s\s+"
+    r"(?:[\w-]+\s+){0,2}?list\b|\bfederal\s+(?:[\w-]+\s+)?list\b"
+)
 ON_THE_LIST = re.compile(
     r"\bon\s+(?:the|this|that|its|their|a)\s+(?:[\w’'-]+\s+){0,4}?list\b|\bincluded\b|"
     r"\bplaced\s+on\b|"
@@ -1498,9 +1502,13 @@ def _is_federal_page(page: Page) -> bool:
 
 def _mentions_sanctuary_list(blocks: list[tuple[int, Block]]) -> bool:
     """Whether the page speaks of a list of sanctuary jurisdictions at all."""
+    sanctuary = federal_list = False
     for _, block in blocks:
         lowered = block.text.lower()
         if "list" in lowered and "sanctuary" in lowered:
             if re.search(r"\blists?\b[^.]{0,80}sanctuary|sanctuary[^.]{0,40}\blist\b", lowered):
                 return True
-    return False
+        sanctuary = sanctuary or "sanctuary" in lowered
+        # "named on the department's August list" on a page about sanctuary jurisdictions
+        federal_list = federal_list or bool(FEDERAL_LIST.search(lowered))
+    return sanctuary and federal_list
