@@ -1278,3 +1278,16 @@ def test_demanding_that_a_place_certify_compliance_opens_a_review(extractor):
         "that its police follow Section 1373.</p>"
     )
     assert ("seattle-wa", "under_review") in found(extractor, html)
+
+
+def test_the_countys_order_in_a_claims_list_is_the_county_just_sued(extractor):
+    """On a federal page, a bullet 'The county's executive order ... is preempted by federal
+    law' under 'The complaint makes the following claims:' is a finding about the county."""
+    html = (
+        "<p>The United States today filed a civil complaint against King County, Washington."
+        "</p><p>The complaint makes the following claims:</p><ul><li>The county's executive "
+        "order barring services to charter flights at King County International Airport is "
+        "preempted by federal law.</li><li>The order discriminates against the federal "
+        "government.</li></ul>"
+    )
+    assert ("king-county-wa", "non_compliant") in found(extractor, html, url=DOJ_URL)

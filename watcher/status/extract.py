@@ -132,7 +132,7 @@ GENERIC_REF = re.compile(
     re.IGNORECASE,
 )
 SINGULAR_REF = re.compile(
-    r"\b(?:the\s+(?P<a>city|county|state)|(?P<b>City|County|State|Metro)(?!\s+of)(?!\s+[A-Z]))\b"
+    r"\b(?:[Tt]he\s+(?P<a>city|county|state)|(?P<b>City|County|State|Metro)(?!\s+of)(?!\s+[A-Z]))\b"
 )
 POSSESSIVE_REF = re.compile(r"\b(?:the|and)\s+(city|county)['’]s\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
@@ -624,6 +624,12 @@ class Extractor:
                 kind_hint = "state"  # "| Washington | WA | State |", "| Washington | Washington |"
         places = self._resolve(reading, mentions, kind_hint)
         if not places:
+            # "The complaint makes the following claims: - The county's executive order ... is
+            # preempted by federal law": an item without a name refers like running text.
+            if intro is not None and SINGULAR_REF.search(block.text):
+                unnamed = self._hits(reading, block.text, block.text)
+                if unnamed:
+                    self._bind(reading, Clause(block.text, block.text, position, []), unnamed)
             return [] if intro is not None else None
         own = self._hits(reading, block.text, block.text)
         if intro is None and not list_page:
