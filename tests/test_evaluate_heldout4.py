@@ -10,11 +10,11 @@ HELDOUT4_CORPUS = Path(__file__).parent / "corpus" / "heldout4"
 
 
 def test_heldout4_corpus_meets_the_bar():
-    """On the fourth held-out corpus, precision >= 0.95 and F1 >= 0.92 (it scores 1.00 / 0.95)."""
+    """On the fourth held-out corpus, precision >= 0.95 and F1 >= 0.94 (it scores 1.00 / 0.97)."""
     report = evaluate_corpus(HELDOUT4_CORPUS)
     assert report.documents >= 12
     assert report.precision >= 0.95, format_report(report)
-    assert report.f1 >= 0.92, format_report(report)
+    assert report.f1 >= 0.94, format_report(report)
 
 
 def test_heldout4_state_attorney_general_suit_is_no_federal_suit():
