@@ -1291,3 +1291,34 @@ def test_the_countys_order_in_a_claims_list_is_the_county_just_sued(extractor):
         "government.</li></ul>"
     )
     assert ("king-county-wa", "non_compliant") in found(extractor, html, url=DOJ_URL)
+
+
+def test_a_federal_table_of_these_sanctuary_jurisdictions_is_a_list(extractor):
+    """'ICE Publishes Jurisdictions That ...' with a table of counties the body calls 'these
+    sanctuary jurisdictions' lists each; ICE thanking a county for its partnership is compliant;
+    a mayor thanking police for their partnership is not."""
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{state}</td><td>{count}</td></tr>"
+        for name, state, count in [
+            ("Hennepin County", "Minnesota", 41),
+            ("Multnomah County", "Oregon", 38),
+            ("King County", "Washington", 35),
+            ("Santa Clara County", "California", 33),
+            ("Prince George's County", "Maryland", 29),
+        ]
+    )
+    html = (
+        "<html><head><title>ICE Publishes Jurisdictions That Declined Detainers</title></head>"
+        "<body><main><h1>ICE Publishes Jurisdictions That Declined Detainers</h1><p>ICE today "
+        "published the jurisdictions that declined the most detainers. These sanctuary "
+        "jurisdictions released criminal aliens.</p><table><thead><tr><th>Jurisdiction</th>"
+        f"<th>State</th><th>Declined</th></tr></thead><tbody>{rows}</tbody></table><p>ICE also "
+        "thanked the Orange County, Florida, Corrections Department for its partnership.</p>"
+        "</main></body></html>"
+    )
+    pairs = found_in(extractor, html, url="https://www.ice.gov/news/releases/x")
+    assert ("king-county-wa", "listed") in pairs
+    assert ("prince-georges-county-md", "listed") in pairs
+    assert ("orange-county-fl", "compliant") in pairs
+    html = "<p>Mayor Wu thanked Boston police for their partnership.</p>"
+    assert set() == found(extractor, html)

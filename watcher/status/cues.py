@@ -134,6 +134,15 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\bcommend\w*\b[^;]{0,160}?\b(?:commitment|complian\w*|complying|cooperat\w*)",
         anchors=("commend",),
     ),
+    # "ICE also thanked the Orange County, Florida, Corrections Department ... for its
+    # partnership": thanks for cooperation is a commendation.
+    _cue(
+        "compliant",
+        r"\bthank(?:ed|s)\b[^;]{0,160}?\bfor\s+(?:its|their|the\s+county's|the\s+city's)\s+"
+        r"(?:\w+\s+)?(?:partnership|cooperation|complian\w*)\b",
+        anchors=("thank",),
+        voiced=True,
+    ),
     _cue(
         "compliant",
         r"\bremov(?:ed|es|ing|al)\b[^;]{0,80}?\blist\b",

@@ -176,6 +176,16 @@ QUESTION_OR_HYPOTHESIS = re.compile(
     r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
 )
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
+# "ICE Publishes Jurisdictions That Declined Detainers": a title announcing a set of places.
+PUBLISHED_PLACES = re.compile(
+    r"\b(?:publish\w*|releas\w*|names?|identif\w*)\s+(?:\w+\s+){0,2}?(?:jurisdictions|cities|"
+    r"counties)\b",
+    re.IGNORECASE,
+)
+THESE_SANCTUARIES = re.compile(
+    r"\b(?:these|the\s+following|the\s+listed)\s+sanctuary\s+(?:jurisdictions|cities|counties)\b",
+    re.IGNORECASE,
+)
 # Membership of the list a page speaks of: "is on the list", "was added to the list".
 OUR_LIST = re.compile(r"\bon\s+our\s+(?:[\w’'-]+\s+){0,2}?list\b", re.IGNORECASE)
 FEDERAL_LIST = re.compile(
@@ -523,12 +533,14 @@ class Extractor:
     ) -> bool:
         """A page that is itself a list: titled a list, with many items that are just names."""
         heads = [page.title] + [b.text for _, b in blocks if b.is_heading][:2]
-        if not any(LIST_TITLE.search(h) for h in heads):
+        if not any(LIST_TITLE.search(h) or PUBLISHED_PLACES.search(h) for h in heads):
             return False
         # "DHS Publishes Updated List of Non-Cooperative Jurisdictions": the title need not
-        # say "sanctuary" when the page says what the list is.
-        if not any("sanctuary" in h.lower() for h in heads) and not _mentions_sanctuary_list(
-            blocks
+        # say "sanctuary" when the page says what the list is ("These sanctuary jurisdictions").
+        if (
+            not any("sanctuary" in h.lower() for h in heads)
+            and not _mentions_sanctuary_list(blocks)
+            and not any(THESE_SANCTUARIES.search(b.text) for _, b in blocks)
         ):
             return False
         bare = sum(
