@@ -9,11 +9,11 @@ HELDOUT3_CORPUS = Path(__file__).parent / "corpus" / "heldout3"
 
 
 def test_heldout3_corpus_meets_the_bar():
-    """On the third held-out corpus, precision >= 0.95 and F1 >= 0.91 (it scores 0.98 / 0.94)."""
+    """On the third held-out corpus, precision >= 0.95 and F1 >= 0.94 (it scores 0.98 / 0.97)."""
     report = evaluate_corpus(HELDOUT3_CORPUS)
     assert report.documents >= 34
     assert report.precision >= 0.95, format_report(report)
-    assert report.f1 >= 0.91, format_report(report)
+    assert report.f1 >= 0.94, format_report(report)
 
 
 def test_heldout3_pages_without_assertions_give_nothing_federal():
