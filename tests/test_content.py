@@ -90,3 +90,12 @@ def test_follow_selector_and_next_page() -> None:
     links = select_links(html, "https://x.gov/list", "h2.t")
     assert ["https://x.gov/a", "https://x.gov/b"] == [link.url for link in links]
     assert "https://x.gov/list?page=2" == next_page_url(html, "https://x.gov/list")
+
+
+def test_written_date_when_metadata_has_none() -> None:
+    """A page whose only date is written ("Oct. 7, 2025") gets that date, not 1 January."""
+    page = parse_html(
+        "<html><body><main><h1>Letters</h1><p>Oct. 7, 2025 &middot; By A. Reporter</p>"
+        "<p>The department sent letters in 2025.</p></main></body></html>"
+    )
+    assert "2025-10-07" == page.published.isoformat()

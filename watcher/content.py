@@ -216,12 +216,46 @@ def _published(root: etree._Element) -> date | None:
         except Exception as error:  # htmldate raises a variety of errors on odd pages
             log.debug("no publication date: %s", error)
             return None
-    if not found:
-        return None
     try:
-        return date.fromisoformat(found)
+        published = date.fromisoformat(found) if found else None
     except ValueError:
-        return None
+        published = None
+    if published is None or (published.month, published.day) == (1, 1):
+        # htmldate falls back to a bare year (read as 1 January) when it misses a date such
+        # as "Oct. 7, 2025"; a full date written near the top of the page is better.
+        written = _first_written_date(root)
+        if written and (published is None or written.year == published.year):
+            return written
+    return published
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+WRITTEN_DATE = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2}),?\s+(\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _first_written_date(root: etree._Element) -> date | None:
+    """The first "October 7, 2025" / "Oct. 7, 2025" in the body's opening text, if any."""
+    body = root.find("body")
+    text = (body if body is not None else root).text_content()[:3000]
+    for match in WRITTEN_DATE.finditer(text):
+        try:
+            return date(int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2)))
+        except ValueError:
+            continue
+    return None
 
 
 def _default_containers(root: etree._Element) -> list[etree._Element]:
