@@ -249,7 +249,8 @@ WRITTEN_DATE = re.compile(
 def _first_written_date(root: etree._Element) -> date | None:
     """The first "October 7, 2025" / "Oct. 7, 2025" in the body's opening text, if any."""
     body = root.find("body")
-    text = (body if body is not None else root).text_content()[:3000]
+    # Text pieces joined with spaces: adjacent elements' words must not run together.
+    text = " ".join((body if body is not None else root).itertext())[:3000]
     for match in WRITTEN_DATE.finditer(text):
         try:
             return date(int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2)))
