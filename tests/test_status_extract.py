@@ -1322,3 +1322,26 @@ def test_a_federal_table_of_these_sanctuary_jurisdictions_is_a_list(extractor):
     assert ("orange-county-fl", "compliant") in pairs
     html = "<p>Mayor Wu thanked Boston police for their partnership.</p>"
     assert set() == found(extractor, html)
+
+
+def test_a_recommendation_that_applicants_certify_is_no_review(extractor):
+    """'We recommend that OJP require each applicant to certify' asks nothing of the places
+    named before it; the finding about them still stands."""
+    html = (
+        "<p>We believe that the policies of Clark County, Nevada may violate Section 1373. We "
+        "recommend that the Office of Justice Programs require each grant applicant to certify "
+        "its compliance with Section 1373.</p>"
+    )
+    assert {("clark-county-nv", "non_compliant")} == found(extractor, html, url=DOJ_URL)
+
+
+def test_a_department_unable_to_confirm_compliance_is_no_stance(extractor):
+    """'has not been able to confirm that those cities comply' is the department's doubt, not the
+    cities saying they comply; a sheriff obeying 'the new law' (a state law) is no stance."""
+    html = (
+        "<p>Awards to Providence, Rhode Island, are being withheld because the Department has "
+        "not been able to confirm that the city complies with 8 U.S.C. 1373.</p>"
+    )
+    assert ("providence-ri", "contests") not in found(extractor, html, url=DOJ_URL)
+    html = "<p>The Weld County sheriff said his deputies would obey the new law.</p>"
+    assert set() == found(extractor, html)

@@ -486,7 +486,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|"
         r"abide\s+by)\b"
         # "follows Indiana law", "complies with state law": not the federal law in question.
-        r"(?!\s+(?:with\s+)?(?:the\s+)?(?:state|local|(?-i:(?!Federal)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))"
+        r"(?!\s+(?:with\s+)?(?:the\s+)?(?:state|local|new|(?-i:(?!Federal)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))"
         r"(?:['’]s)?\s+laws?\b(?!\s+(?:and|or)\s+(?:federal|all|immigration)))[^;]{0,30}?\b(?:with\s+)?(?:all\s+)?(?:every\s+)?"
         + r"(?:"
         + LAW
@@ -765,6 +765,7 @@ FEDERAL_VOICE = re.compile(
 )
 CLAIM_DEMANDED = re.compile(
     r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|"
+    r"confirm|verify|"
     r"to\s+ensure|agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|"
     r"urg\w+)\b[^.;]{0,40}$",
     FLAGS,

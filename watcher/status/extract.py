@@ -175,6 +175,10 @@ PRONOUN_SUBJECT = re.compile(r"\s*[“\"]?(?:it|he|she|they|the\s+department)\b"
 QUESTION_OR_HYPOTHESIS = re.compile(
     r"^\s*[“\"]?(?:if|would|could|should|whether|what\s+if)\b", re.I
 )
+# "We recommend that OJP require each applicant to certify ...": a proposal, not an action.
+RECOMMENDATION = re.compile(
+    r"^\s*[“\"]?(?:[\w’'.-]+\s+){0,5}?(?:recommends?|recommended|proposes?|proposed)\s+that\b", re.I
+)
 LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
 # "ICE Publishes Jurisdictions That Declined Detainers": a title announcing a set of places.
 PUBLISHED_PLACES = re.compile(
@@ -691,6 +695,8 @@ class Extractor:
         sentences = _sentences(text)
         for index, (sentence_start, sentence) in enumerate(sentences):
             if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
+                continue
+            if RECOMMENDATION.match(sentence):
                 continue
             following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
             carried: list[Hit] = []  # the statuses of "Jurisdictions removed ...:" before a colon
