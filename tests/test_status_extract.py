@@ -1345,3 +1345,34 @@ def test_a_department_unable_to_confirm_compliance_is_no_stance(extractor):
     assert ("providence-ri", "contests") not in found(extractor, html, url=DOJ_URL)
     html = "<p>The Weld County sheriff said his deputies would obey the new law.</p>"
     assert set() == found(extractor, html)
+
+
+def test_a_list_update_that_adds_and_removes_places(extractor):
+    """On a page about a sanctuary list, 'This update adds X' lists X and 'It removes Y' clears Y;
+    'The list did name Z' lists Z."""
+    html = (
+        "<p>DHS today updated its list of sanctuary jurisdictions that refuse to honor ICE "
+        "detainers.</p><p>This update adds Hennepin County, Minnesota. It removes Douglas "
+        "County, Kansas, after the county changed its policy.</p><p>The list did name the City "
+        "of Austin.</p>"
+    )
+    pairs = found(extractor, html, url="https://www.dhs.gov/news/x")
+    assert ("hennepin-county-mn", "listed") in pairs
+    assert ("douglas-county-ks", "compliant") in pairs
+    assert ("douglas-county-ks", "listed") not in pairs
+    assert ("austin-tx", "listed") in pairs
+
+
+def test_now_a_sanctuary_state_and_one_of_the_worst_list_a_place(extractor):
+    """A department statement that Colorado 'is now a sanctuary state', or calling Baltimore
+    'one of the worst sanctuary jurisdictions', lists the place."""
+    html = (
+        '<p>The Justice Department issued a statement saying that Colorado "is now a sanctuary '
+        'state."</p>'
+    )
+    assert ("co", "listed") in found(extractor, html)
+    html = (
+        "<p>The Justice Department said Baltimore is one of the worst sanctuary jurisdictions "
+        "in America.</p>"
+    )
+    assert ("baltimore-md", "listed") in found(extractor, html)

@@ -454,7 +454,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # federal official says it.
     _cue(
         "listed",
-        r"\b(?:is|are|was|were|remains?)\s+(?:an?\s+)?[“\"'‘]?sanctuary\s+(?:jurisdictions?|"
+        r"\b(?:is|are|was|were|remains?)\s+(?:now\s+|still\s+|already\s+)?(?:an?\s+)?[“\"'‘]?"
+        r"sanctuary\s+(?:jurisdictions?|"
         r"cit(?:y|ies)|states?|count(?:y|ies))\b",
         anchors=("sanctuary",),
         voiced=True,
@@ -469,8 +470,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "listed",
-        r"\bamong\s+the\s+(?:worst|most\s+\w+)\s+sanctuary\b",
-        anchors=("among",),
+        r"\b(?:among|one\s+of)\s+the\s+(?:worst|most\s+\w+|biggest|largest)\s+sanctuary\b",
+        anchors=("among", "one of"),
         voiced=True,
     ),
     _cue(

@@ -201,9 +201,16 @@ ON_THE_LIST = re.compile(
     r"\bplaced\s+on\b|"
     r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
     r"\bnamed\s+(?:\w+\s+)?(?:on|to|in)\s+(?:the|this|that|its|a|their)\s+(?:[\w’']+\s+){0,3}?"
-    r"list\b|\blist\b[^;]{0,40}?\b(?:names|included|includes|including)\b|"
+    r"list\b|\blist\b[^;]{0,40}?\b(?:names|included|includes|including|(?:did\s+)?name|named)\b|"
     # "The City and Borough of Juneau was also named."
     r"\b(?:was|were|is|are)\s+(?:also\s+)?named\b(?!\s+(?:as|after|for|by|in\s+the\s+(?:law)?suit))",
+    re.IGNORECASE,
+)
+# On a page about a sanctuary list, "This update adds X" / "It removes Y": the subject is the
+# list (or its update), so X joins it and Y leaves it.
+LIST_CHANGE = re.compile(
+    r"^\W*(?:it|this|the\s+(?:new\s+|latest\s+)?(?:update|revision|version|list|edition)|this\s+"
+    r"(?:update|revision|version|list|edition))\s+(?:also\s+)?(?P<change>adds|removes|drops)\b",
     re.IGNORECASE,
 )
 # "X, the suburb that has been on the list": the relative clause is about X alone.
@@ -891,6 +898,10 @@ class Extractor:
             and ("list" in lowered or "included" in lowered or "named" in lowered)
             else None
         )
+        change = LIST_CHANGE.search(clause) if reading.sanctuary_list_page else None
+        if change and not any(h.status in ("listed", "compliant") for h in hits):
+            status = "listed" if change.group("change") == "adds" else "compliant"
+            hits.append(Hit(status, change.start("change"), "clause", "list update"))
         if on_list is None and "our" in lowered and rules.FEDERAL_SPEAKER_WORDS.search(sentence):
             # A federal official speaking of "our list" ("BONDI: Jersey City is on our list").
             on_list = OUR_LIST.search(clause)
