@@ -1376,3 +1376,18 @@ def test_now_a_sanctuary_state_and_one_of_the_worst_list_a_place(extractor):
         "in America.</p>"
     )
     assert ("baltimore-md", "listed") in found(extractor, html)
+
+
+def test_awards_to_an_enumeration_being_withheld_cut_each_place(extractor):
+    """'Awards to Providence, Rhode Island, and Burlington, Vermont, are being withheld' cuts the
+    funds of both; 'would be withheld' is only a threat."""
+    html = (
+        "<p>Awards to Providence, Rhode Island, and Burlington, Vermont, are being withheld "
+        "because the Department has not been able to confirm that those cities comply with "
+        "8 U.S.C. 1373.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert {("providence-ri", "funding_cut"), ("burlington-vt", "funding_cut")} <= pairs
+    assert ("providence-ri", "contests") not in pairs
+    html = "<p>Grants to Providence, Rhode Island, would be withheld if the city refuses.</p>"
+    assert ("providence-ri", "funding_cut") not in found(extractor, html, url=DOJ_URL)

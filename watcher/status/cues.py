@@ -397,8 +397,9 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "funding_cut",
-        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:(?!(?:would|could|may|might|will|can|should)\b)\w+\s+)"
-        r"{0,6}?(?:withh[oe]ld|held\s+back|"
+        # "Awards to Providence, Rhode Island, and Burlington, Vermont, are being withheld"
+        r"\b(?:grants?|fund\w*|money|awards?)\s+(?:(?!(?:would|could|may|might|will|can|should)\b)"
+        r"[\w’'.-]+,?\s+){0,10}?(?:withh[oe]ld|held\s+back|"
         r"cut\s+off|terminated|suspended|denied|revoked|frozen)\b",
         anchors=(
             "withh",
