@@ -1391,3 +1391,9 @@ def test_awards_to_an_enumeration_being_withheld_cut_each_place(extractor):
     assert ("providence-ri", "contests") not in pairs
     html = "<p>Grants to Providence, Rhode Island, would be withheld if the city refuses.</p>"
     assert ("providence-ri", "funding_cut") not in found(extractor, html, url=DOJ_URL)
+
+
+def test_a_hyphenated_last_chance_letter_is_a_warning(extractor):
+    """'sent last-chance letters to New Orleans' warns New Orleans, as 'a last chance' does."""
+    html = "<p>The Justice Department sent last-chance letters to New Orleans.</p>"
+    assert ("new-orleans-la", "warned") in found(extractor, html)

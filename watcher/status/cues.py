@@ -336,7 +336,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # -- warned: a last chance, a warning of consequences, a deadline that carries one -----
     _cue(
         "warned",
-        r"\b(?:last|final)\s+(?:chance|opportunity|warning|notice)\b",
+        r"\b(?:last|final)[\s-]+(?:chance|opportunity|warning|notice)\b",
         anchors=("last", "final"),
     ),
     _cue(
