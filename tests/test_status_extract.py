@@ -1397,3 +1397,14 @@ def test_a_hyphenated_last_chance_letter_is_a_warning(extractor):
     """'sent last-chance letters to New Orleans' warns New Orleans, as 'a last chance' does."""
     html = "<p>The Justice Department sent last-chance letters to New Orleans.</p>"
     assert ("new-orleans-la", "warned") in found(extractor, html)
+
+
+def test_a_place_saying_it_is_not_on_the_list_is_not_listed(extractor):
+    """'X does not appear on the list ... because X is not a sanctuary jurisdiction' contests
+    without listing X; a title 'X responds to DHS sanctuary jurisdictions list' lists nobody."""
+    html = (
+        "<h1>Bexar County responds to DHS sanctuary jurisdictions list</h1><p>DHS published its "
+        "list of sanctuary jurisdictions.</p><p>Bexar County does not appear on the list, "
+        "because Bexar County is not a sanctuary jurisdiction.</p>"
+    )
+    assert {("bexar-county-tx", "contests")} == found(extractor, html)

@@ -213,6 +213,20 @@ LIST_CHANGE = re.compile(
     r"(?:update|revision|version|list|edition))\s+(?:also\s+)?(?P<change>adds|removes|drops)\b",
     re.IGNORECASE,
 )
+# "Bexar County does not appear on the list ... because it is not a sanctuary jurisdiction":
+# the dispute is no sign that the list names the place.
+NOT_ON_THE_LIST = re.compile(
+    r"\b(?:not|never|n't)\s+(?:\w+\s+){0,2}?(?:on|in|among|appear\s+on|appear\s+in)\s+"
+    r"(?:the|this|that|its|their|any)\s+(?:[\w’'-]+\s+){0,3}?list\b",
+    re.IGNORECASE,
+)
+# "Bexar County responds to DHS sanctuary jurisdictions list": the place answers the list,
+# which the words do not say names it.
+RESPONDS_TO = re.compile(
+    r"\b(?:respon(?:ds|ded|se|ses|ding)|react(?:s|ed|ion|ing)?|statement|comments?|commented)\s+"
+    r"(?:to|on)\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
 # "X, the suburb that has been on the list": the relative clause is about X alone.
 SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
 # A corrected report: what "an earlier version misstated" is retracted, not asserted.
@@ -871,6 +885,8 @@ class Extractor:
                 before = clause[: match.start()]
                 if cue.negatable and rules.negated(before):
                     continue
+                if cue.status == "listed" and RESPONDS_TO.search(before):
+                    continue
                 if cue.status == "non_compliant" and rules.INSPECTOR_GENERAL.search(clause):
                     continue
                 if cue.status == "under_review" and (
@@ -1028,7 +1044,11 @@ class Extractor:
             if status == "contests":
                 for jid in self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
-                    if hit.binding == "dispute" and reading.sanctuary_list_page:
+                    if (
+                        hit.binding == "dispute"
+                        and reading.sanctuary_list_page
+                        and not NOT_ON_THE_LIST.search(clause.sentence)
+                    ):
                         self._add(reading, jid, "listed", evidence, clause.block, when, hit.note)
                 continue
             if not self._federal_actor_allows(reading, clause.text, hit.position):
