@@ -229,12 +229,13 @@ RESPONDS_TO = re.compile(
 )
 # "X, the suburb that has been on the list": the relative clause is about X alone.
 SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
-# A corrected report: what "an earlier version misstated" is retracted, not asserted.
+# A letter "sent in error" or "withdrawn" asserts none of what it said.
 LETTER_WITHDRAWN = re.compile(
     r"\b(?:letter|notice|notification)\b[^.;]{0,60}?\b(?:(?:sent|issued|mailed)\s+in\s+error|"
     r"(?:was|were|had\s+been|has\s+been|is|been)\s+(?:\w+\s+)?withdrawn)\b",
     re.IGNORECASE,
 )
+# A corrected report: what "an earlier version misstated" is retracted, not asserted.
 RETRACTED = re.compile(
     r"\b(?:misstated|misreported|(?:incorrectly|erroneously|mistakenly|wrongly)\s+(?:said|stated|"
     r"reported|described|identified|attributed))\b",
