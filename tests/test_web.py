@@ -22,6 +22,7 @@ from typing import Any
 import lxml.html
 import pytest
 import requests
+from waitress import wasyncore
 
 from tests.configs import write_config
 from tests.httpsite import LocalSite
@@ -126,7 +127,10 @@ def web(tmp_path, smtp_sink: SmtpSink) -> Iterator[Web]:
         )
         config = load_config(path)
         server, app = make_server(config, "127.0.0.1", port, clock=clock)
-        thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+        stopping = threading.Event()
+        thread = threading.Thread(
+            target=serve_until, args=(server, stopping), name="waitress", daemon=True
+        )
         thread.start()
         store = Store(config.settings.database)
         browser = requests.Session()
@@ -136,24 +140,22 @@ def web(tmp_path, smtp_sink: SmtpSink) -> Iterator[Web]:
             yield web
         finally:
             browser.close()
-            stop_server(server)
+            stopping.set()
             thread.join(timeout=5)
+            assert not thread.is_alive(), "the server loop did not stop"
+            wasyncore.close_all(server._map)  # the listener, the trigger, open connections
             server.task_dispatcher.shutdown()
             app.close()
             store.close()
 
 
-def stop_server(server: Any) -> None:
-    """Close waitress's listener and connections from inside its loop, which then returns."""
+def serve_until(server: Any, stopping: threading.Event) -> None:
+    """Run waitress's loop a short turn at a time until told to stop.
 
-    def close_all() -> None:
-        # Closed from another thread, a socket could vanish under the loop's select().
-        for channel in list(server._map.values()):
-            if channel is not server and channel is not server.trigger:
-                channel.close()
-        server.close()
-
-    server.trigger.pull_trigger(close_all)
+    The loop is stopped by a flag it checks, not by waitress's trigger pipe: the test then
+    closes the server once the loop has returned, so no socket is closed under a select()."""
+    while not stopping.is_set():
+        wasyncore.loop(timeout=0.05, map=server._map, count=1)
 
 
 def form_fields(response: requests.Response) -> dict[str, str]:
