@@ -1408,3 +1408,26 @@ def test_a_place_saying_it_is_not_on_the_list_is_not_listed(extractor):
         "because Bexar County is not a sanctuary jurisdiction.</p>"
     )
     assert {("bexar-county-tx", "contests")} == found(extractor, html)
+
+
+def test_a_shared_extractor_reads_each_page_as_a_fresh_one_would():
+    """Pages that repeat sentences (a site's boilerplate, a release series) get the same
+    findings from one long-lived extractor, with its memos, as from a new extractor each."""
+    boilerplate = (
+        "<p>The Department of Justice today found the City of Albuquerque in compliance with "
+        "8 U.S.C. 1373.</p><p>An indictment is merely an allegation.</p>"
+    )
+    pages = [
+        parse_html(f"<html><body><main>{lead}{boilerplate}</main></body></html>", DOJ_URL)
+        for lead in (
+            "<p>The Department sent a letter to Chicago asking it to certify compliance.</p>",
+            "<p>DENVER – A man was sentenced today for fraud.</p>",
+            "<h2>Sanctuary jurisdictions</h2><p>The list names Seattle, Wash.</p>",
+        )
+    ]
+    shared = Extractor()
+    for page in pages + pages:
+        assert Extractor().extract(page) == shared.extract(page)
+    assert {("albuquerque-nm", "compliant")} <= {
+        (f.jurisdiction, f.status) for f in shared.extract(pages[1])
+    }

@@ -133,3 +133,22 @@ def test_county_half_of_a_consolidated_name_is_no_place(finder):
 def test_quoted_name_and_part_of_a_law_name_are_passing(finder):
     """A name in quotation marks by itself, and a name inside a law's name, assert no place."""
     assert [] == names(finder, "reports that “Orange County” appears")
+
+
+def test_a_repeated_text_is_scanned_once_and_the_memo_stays_bounded(monkeypatch):
+    """The scan memo answers a repeat with equal mentions in a fresh list, and is cleared when
+    it reaches its size instead of growing."""
+    import watcher.status.names as names_module
+
+    finder = NameFinder(get_gazetteer())
+    text = "The Justice Department wrote to Chicago, Ill., and Cook County."
+    first = finder.scan(text)
+    first.clear()  # a caller changing its list does not change the next answer
+    again = finder.scan(text)
+    assert ["Chicago, Ill.", "Cook County"] == [text[m.start : m.end] for m in again]
+    assert again is not finder.scan(text)
+
+    monkeypatch.setattr(names_module, "SCAN_MEMO_SIZE", 3)
+    for number in range(10):
+        finder.scan(f"Release {number} from Boston")
+        assert len(finder._scanned) <= 3

@@ -296,6 +296,8 @@ URGED_TO = re.compile(
 REVIEW_OPENED = re.compile(r"(?:open|launch|begin|began|begun|start|initiat)", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
+# How many clauses Extractor._hits remembers the hits of.
+HITS_MEMO_SIZE = 5_000
 TOPIC = re.compile(
     r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
     r"federal\s+law|welcoming\s+cit|trust\s+act|customs\s+enforcement|border\s+patrol",
@@ -401,6 +403,7 @@ class Extractor:
             for anchor in cue.anchors:
                 self.cues_by_anchor[anchor].add(number)
         self.ungated = {number for number, cue in enumerate(self.cues) if not cue.anchors}
+        self._hits_memo: dict[tuple[str, str, str, str, bool], tuple[Hit, ...]] = {}
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -873,6 +876,21 @@ class Extractor:
         following: str = "",
     ) -> list[Hit]:
         """The statuses a clause signals, with negation, hypotheses and masks applied."""
+        # The answer depends on the words alone (and whether the page is a sanctuary list), and
+        # pages repeat sentences; hits are not changed once made, so a repeat reuses them.
+        key = (clause, sentence, earlier, following, reading.sanctuary_list_page)
+        found = self._hits_memo.get(key)
+        if found is None:
+            if len(self._hits_memo) >= HITS_MEMO_SIZE:
+                self._hits_memo.clear()  # a bound on memory; the next pages refill it
+            found = self._hits_memo[key] = tuple(
+                self._clause_hits(reading, clause, sentence, earlier, following)
+            )
+        return list(found)
+
+    def _clause_hits(
+        self, reading: PageReading, clause: str, sentence: str, earlier: str, following: str
+    ) -> list[Hit]:
         hits: list[Hit] = []
         masks: list[tuple[int, int, str]] = []
         lowered = clause.lower()

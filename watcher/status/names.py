@@ -125,6 +125,10 @@ CONSOLIDATED_PART = re.compile(
 )
 
 
+# How many scanned texts NameFinder.scan remembers (a few MB at most).
+SCAN_MEMO_SIZE = 5_000
+
+
 class Token(NamedTuple):
     """One word, number or punctuation mark of a text."""
 
@@ -253,6 +257,7 @@ class NameFinder:
         self.state_names = {
             name_key(j.name): j.id for j in gazetteer if j.kind == "state" and j.id != "dc"
         }
+        self._scanned: dict[tuple[str, bool], tuple[RawMention, ...]] = {}
 
     def _state_forms(self) -> dict[str, str]:
         forms: dict[str, str] = {}
@@ -272,6 +277,18 @@ class NameFinder:
 
     def scan(self, text: str, *, title_case: bool = False) -> list[RawMention]:
         """Every phrase of `text` that may name a jurisdiction, left to right, not overlapping."""
+        # Scanning depends on the text alone, and sites repeat paragraphs from page to page
+        # (disclaimers, "about the office", the same sentence in every release of a series).
+        # Mentions are not changed once scanned, so a repeat gets the same ones back.
+        key = (text, title_case)
+        found = self._scanned.get(key)
+        if found is None:
+            if len(self._scanned) >= SCAN_MEMO_SIZE:
+                self._scanned.clear()  # a bound on memory; the next pages refill it
+            found = self._scanned[key] = tuple(self._scan(text, title_case))
+        return list(found)
+
+    def _scan(self, text: str, title_case: bool) -> list[RawMention]:
         tokens = tokenize(text)
         mentions: list[RawMention] = []
         dateline_end = _dateline_end(text)
