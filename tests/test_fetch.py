@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import http.server
+import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -733,6 +741,335 @@ def test_unsafe_host_reason_allows_public_allowed_host() -> None:
     assert (
         unsafe_host_reason("city.example:8080", frozenset({"city.example:8080"}), resolve) is None
     )
+
+
+# DNS rebinding: a checked host is reached at the address its check approved (R22).
+
+# The check approves 127.0.0.2 only. Sites below listen there; "localhost" itself resolves
+# to 127.0.0.1, where they do not listen, so a request that looked the name up again when
+# connecting would fail instead of reaching them.
+CHECKED_ADDRESS = "127.0.0.2"
+ONLY_CHECKED_ADDRESS = (ipaddress.ip_network(f"{CHECKED_ADDRESS}/32"),)
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    """One request a CheckedAddressSite received."""
+
+    path: str
+    host: str | None  # the Host header
+    client_port: int  # the same port for two requests: one reused connection
+
+
+class _CheckedAddressHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so that connection reuse can be seen
+    server: _CheckedAddressServer
+
+    def do_GET(self) -> None:
+        site = self.server.site
+        site.requests.append(
+            SeenRequest(self.path, self.headers.get("Host"), self.client_address[1])
+        )
+        body = site.pages.get(self.path)
+        status = 200 if body is not None else 404
+        payload = (body if body is not None else "not found").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _CheckedAddressServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    site: CheckedAddressSite
+
+
+class CheckedAddressSite:
+    """A web site on 127.0.0.2 (over TLS when given a certificate), recording each request."""
+
+    def __init__(self, certificate: Path | None = None, key: Path | None = None) -> None:
+        self.pages: dict[str, str] = {}
+        self.requests: list[SeenRequest] = []
+        self.server_names: list[str | None] = []  # the SNI of each TLS handshake
+        self._server = _CheckedAddressServer((CHECKED_ADDRESS, 0), _CheckedAddressHandler)
+        self._server.site = self
+        self.scheme = "http"
+        if certificate is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certificate, key)
+            context.sni_callback = lambda _sock, name, _context: self.server_names.append(name)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def url(self, path: str, host: str = "localhost") -> str:
+        """The URL of a path on this site, by a host name (the resolver decides where it is)."""
+        return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def paths(self) -> list[str]:
+        return [request.path for request in self.requests]
+
+    def __enter__(self) -> CheckedAddressSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def checked_site() -> Iterator[CheckedAddressSite]:
+    with CheckedAddressSite() as site:
+        yield site
+
+
+class RebindingResolver:
+    """DNS that answers the checked address the first time, and 127.0.0.1 ever after."""
+
+    def __init__(self, *first_answer: str) -> None:
+        self.first_answer = first_answer or (CHECKED_ADDRESS,)
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[tuple]:
+        answer = self.first_answer if not self.asked else ("127.0.0.1",)
+        self.asked.append(host)
+        family = {4: socket.AF_INET, 6: socket.AF_INET6}
+        return [
+            (
+                family[ipaddress.ip_address(address).version],
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (address, port),
+            )
+            for address in answer
+        ]
+
+
+def steady_resolve(host: str, port: int) -> list[tuple]:
+    """DNS that always answers the checked address."""
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (CHECKED_ADDRESS, port))]
+
+
+def test_r22_followed_link_connects_to_the_checked_address(
+    checked_site: CheckedAddressSite,
+) -> None:
+    """A followed link's host is looked up once, by the check, and reached at that address (R22)."""
+    checked_site.pages["/page"] = PAGE
+    resolve = RebindingResolver()
+    with make_fetcher(resolve=resolve, allowed_networks=ONLY_CHECKED_ADDRESS) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(
+                checked_site.url("/page"), trusted=False, allowed_hosts=frozenset({"localhost"})
+            )
+        )
+    assert "ok" == result.outcome, result.error
+    assert PAGE == result.text
+    assert checked_site.url("/page") == result.final_url
+    assert ["localhost"] == resolve.asked
+    assert [f"localhost:{checked_site.port}"] == [r.host for r in checked_site.requests]
+
+
+def test_r22_redirect_hop_connects_to_the_checked_address(
+    local_site: LocalSite, checked_site: CheckedAddressSite
+) -> None:
+    """A redirect to an allowed host goes to the address its check saw, not a new lookup (R22)."""
+    local_site.handle("/p", redirect(checked_site.url("/page")))
+    checked_site.pages["/page"] = PAGE
+    resolve = RebindingResolver()
+    with make_fetcher(resolve=resolve, allowed_networks=ONLY_CHECKED_ADDRESS) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"localhost"}))
+        )
+    assert "ok" == result.outcome, result.error
+    assert ["localhost"] == resolve.asked  # the configured host is never checked
+    assert ["/p"] == local_site.paths()
+    assert ["/page"] == checked_site.paths()
+
+
+def test_r22_redirect_to_host_failing_its_check_gets_no_request(
+    local_site: LocalSite, checked_site: CheckedAddressSite
+) -> None:
+    """With pinning in place, a hop whose check fails is still refused before any request (R22)."""
+    local_site.handle("/p", redirect(checked_site.url("/page")))
+    checked_site.pages["/page"] = PAGE
+    resolve = RebindingResolver("127.0.0.1")
+    with make_fetcher(resolve=resolve, allowed_networks=ONLY_CHECKED_ADDRESS) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(local_site.url("/p"), allowed_hosts=frozenset({"localhost"}))
+        )
+    assert "blocked" == result.outcome
+    assert "localhost resolves to a loopback address 127.0.0.1" in error_of(result)
+    assert ["/p"] == local_site.paths()
+    assert [] == checked_site.requests
+
+
+def test_r22_robots_of_a_checked_host_is_read_at_the_checked_address(
+    checked_site: CheckedAddressSite,
+) -> None:
+    """robots.txt of a checked host comes from the approved address, and its rules apply (R22)."""
+    checked_site.pages["/robots.txt"] = "User-agent: *\nDisallow: /private\n"
+    checked_site.pages["/page"] = PAGE
+    request = {"trusted": False, "allowed_hosts": frozenset({"localhost"})}
+    with make_fetcher(
+        resolve=steady_resolve, allowed_networks=ONLY_CHECKED_ADDRESS, obey_robots=True
+    ) as fetcher:
+        page = fetcher.fetch(FetchRequest(checked_site.url("/page"), **request))  # type: ignore[arg-type]
+        private = fetcher.fetch(FetchRequest(checked_site.url("/private"), **request))  # type: ignore[arg-type]
+    assert "ok" == page.outcome, page.error
+    assert "blocked" == private.outcome
+    assert "disallowed by robots.txt" == private.error
+    assert ["/robots.txt", "/page"] == checked_site.paths()
+
+
+def test_r22_of_several_addresses_the_ipv4_one_is_used(checked_site: CheckedAddressSite) -> None:
+    """A host with IPv6 and IPv4 addresses, all approved, is reached at its IPv4 one (R22)."""
+    checked_site.pages["/page"] = PAGE
+    networks = (*ONLY_CHECKED_ADDRESS, ipaddress.ip_network("2001:db8::/32"))
+    resolve = RebindingResolver("2001:db8::1", CHECKED_ADDRESS)
+    with make_fetcher(resolve=resolve, allowed_networks=networks) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(
+                checked_site.url("/page"), trusted=False, allowed_hosts=frozenset({"localhost"})
+            )
+        )
+    assert "ok" == result.outcome, result.error
+
+
+def test_r22_pinned_and_configured_hosts_both_reuse_their_connection(
+    checked_site: CheckedAddressSite,
+) -> None:
+    """Two fetches share one pooled connection, both for a checked host and a configured one."""
+    checked_site.pages["/page"] = PAGE
+    checked = FetchRequest(
+        checked_site.url("/page"), trusted=False, allowed_hosts=frozenset({"localhost"})
+    )
+    configured = FetchRequest(checked_site.url("/page", host=CHECKED_ADDRESS))
+    with make_fetcher(resolve=steady_resolve, allowed_networks=ONLY_CHECKED_ADDRESS) as fetcher:
+        results = [fetcher.fetch(request) for request in (checked, checked, configured, configured)]
+    assert ["ok"] * 4 == [result.outcome for result in results]
+    ports = [request.client_port for request in checked_site.requests]
+    assert ports[0] == ports[1]
+    assert ports[2] == ports[3]
+
+
+def test_r22_through_a_proxy_the_request_names_the_host(
+    local_site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a configured proxy, the checked host is named, not addressed: the proxy resolves."""
+    monkeypatch.setenv("HTTP_PROXY", local_site.url("/").rstrip("/"))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    local_site.set("http://city.example/page", PAGE)
+    with make_fetcher(
+        resolve=RebindingResolver(), allowed_networks=ONLY_CHECKED_ADDRESS
+    ) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest(
+                "http://city.example/page", trusted=False, allowed_hosts=frozenset({"city.example"})
+            )
+        )
+    assert "ok" == result.outcome, result.error
+    assert ["http://city.example/page"] == local_site.paths()
+    assert "city.example" == local_site.requests[0].headers["Host"]
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed certificate (its own authority) for one DNS name, and its key."""
+
+    name: str
+    certificate: Path
+    key: Path
+
+
+def make_certificate(directory: Path, name: str) -> Certificate:
+    """Have openssl make a certificate for `name` only (no IP address in it)."""
+    certificate, key = directory / f"{name}.crt", directory / f"{name}.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return Certificate(name, certificate, key)
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Certificate]:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command makes the test certificates")
+    directory = tmp_path_factory.mktemp("tls")
+    return {name: make_certificate(directory, name) for name in ("localhost", "other.example")}
+
+
+def fetch_over_tls(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> tuple[FetchResult, CheckedAddressSite]:
+    """Fetch https://localhost:PORT/page from the checked address, serving `certificate`."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.certificate))
+    with CheckedAddressSite(certificate.certificate, certificate.key) as site:
+        site.pages["/page"] = PAGE
+        with make_fetcher(
+            resolve=RebindingResolver(), allowed_networks=ONLY_CHECKED_ADDRESS, retries=0
+        ) as fetcher:
+            result = fetcher.fetch(
+                FetchRequest(
+                    site.url("/page"), trusted=False, allowed_hosts=frozenset({"localhost"})
+                )
+            )
+    return result, site
+
+
+def test_r22_tls_to_the_checked_address_uses_the_host_name(
+    certificates: dict[str, Certificate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over HTTPS to the checked address, SNI and the certificate check use the host name (R22)."""
+    result, site = fetch_over_tls(certificates["localhost"], monkeypatch)
+    assert "ok" == result.outcome, result.error
+    assert PAGE == result.text
+    assert ["localhost"] == site.server_names
+
+
+def test_r22_tls_certificate_for_another_name_is_refused(
+    certificates: dict[str, Certificate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the checked address, a certificate not naming the host still fails the fetch (R22)."""
+    result, site = fetch_over_tls(certificates["other.example"], monkeypatch)
+    assert "failed" == result.outcome
+    assert "certificate" in error_of(result).lower()
+    assert ["localhost"] == site.server_names
+    assert [] == site.requests
 
 
 # Timeouts and the deadline (R9).

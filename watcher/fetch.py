@@ -21,9 +21,10 @@ import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import charset_normalizer
@@ -194,6 +195,31 @@ class _Deadline:
 
 
 Resolver = Callable[..., list[tuple]]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class _AddressedAdapter(HTTPAdapter):
+    """Sends a request for a host to the address in its URL, over TLS in the host's name.
+
+    This is how a checked host (R22) is reached at the very address its check approved: the
+    request names that address in its URL and the host in its Host header. A second DNS
+    lookup when connecting could answer otherwise (DNS rebinding: a public address to the
+    check, 127.0.0.1 to the connection). Over TLS, SNI and the certificate check must still
+    use the host's name, not the address: that name is taken from the Host header.
+    Requests without a Host header (the configured hosts) are sent as requests sends them.
+    """
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        host = request.headers.get("Host")
+        if isinstance(host, str) and host and host_params["scheme"] == "https":
+            # Part of the pool key: a pool holds connections to one address for one name.
+            pool_kwargs["server_hostname"] = urlsplit(f"//{host}").hostname
+        return host_params, pool_kwargs
 
 
 class Fetcher:
@@ -222,6 +248,7 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         resolve: Resolver = socket.getaddrinfo,
+        allowed_networks: Iterable[Network] = (),
     ) -> None:
         if not user_agent.strip():
             raise ValueError("a User-Agent naming the tool and a contact is required")
@@ -245,13 +272,17 @@ class Fetcher:
         self.clock = clock
         self.sleep = sleep
         self.resolve = resolve
+        # Addresses here pass the R22 check although they are not public: a lab or a test.
+        self.allowed_networks = tuple(allowed_networks)
         self._random = random.Random()
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
         self._session = requests.Session()
         self._session.headers["User-Agent"] = user_agent
         # We retry ourselves, so that every attempt is paced and measured.
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        adapter = _AddressedAdapter(
+            pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0
+        )
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         # requests would read proxy settings from the environment on every request (a
@@ -300,10 +331,12 @@ class Fetcher:
         seen = {url}
         for _hop in range(self.max_redirects + 1):
             progress.final_url = url
-            self._check_target(url, own_host, request.allowed_hosts)
+            address = self._check_target(url, own_host, request.allowed_hosts)
             if self.obey_robots:
-                self._check_robots(url, own_host, request.allowed_hosts, deadline)
-            answer = self._get_with_retries(url, headers, request.accept, progress, deadline)
+                self._check_robots(url, own_host, request.allowed_hosts, deadline, address)
+            answer = self._get_with_retries(
+                url, headers, request.accept, progress, deadline, address
+            )
             if answer.status not in REDIRECT_STATUSES:
                 return answer
             location = answer.headers.get("Location")
@@ -317,8 +350,14 @@ class Fetcher:
             url = next_url
         raise _Stop("failed", f"too many redirects (> {self.max_redirects})")
 
-    def _check_target(self, url: str, own_host: str | None, allowed_hosts: frozenset[str]) -> None:
-        """Refuse, before any request, a URL we must not ask for (R22: no SSRF)."""
+    def _check_target(
+        self, url: str, own_host: str | None, allowed_hosts: frozenset[str]
+    ) -> str | None:
+        """Refuse, before any request, a URL we must not ask for (R22: no SSRF).
+
+        Returns the address the request must connect to: the one the check approved, for
+        any host but the configured URL's own (None: that host is resolved as usual).
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise _Stop("blocked", f"refused {url}: only http and https URLs are fetched")
@@ -326,18 +365,26 @@ class Fetcher:
         if not hostname:
             raise _Stop("failed", f"no host in URL {url}")
         if hostname == own_host:
-            return
-        reason = unsafe_host_reason(parts.netloc, allowed_hosts, self.resolve)
-        if reason:
-            raise _Stop("blocked", f"refused {url}: {reason}")
+            return None
+        vetting = _vet_host(parts.netloc, allowed_hosts, self.resolve, self.allowed_networks)
+        if vetting.reason:
+            raise _Stop("blocked", f"refused {url}: {vetting.reason}")
+        return vetting.address
 
     # robots.txt
 
     def _check_robots(
-        self, url: str, own_host: str | None, allowed_hosts: frozenset[str], deadline: _Deadline
+        self,
+        url: str,
+        own_host: str | None,
+        allowed_hosts: frozenset[str],
+        deadline: _Deadline,
+        address: str | None,
     ) -> None:
         parts = urlsplit(url)
-        rules = self._robots_rules(parts.scheme, parts.netloc, own_host, allowed_hosts, deadline)
+        rules = self._robots_rules(
+            parts.scheme, parts.netloc, own_host, allowed_hosts, deadline, address
+        )
         if rules.unreachable:
             raise _Stop("failed", f"not fetched: {rules.unreachable}")
         if rules.parser is None:
@@ -354,6 +401,7 @@ class Fetcher:
         own_host: str | None,
         allowed_hosts: frozenset[str],
         deadline: _Deadline,
+        address: str | None,
     ) -> _RobotsRules:
         state = self._host_state(netloc)
         # One thread reads a host's robots.txt; the others wait for its answer.
@@ -361,7 +409,7 @@ class Fetcher:
             rules = state.robots.get(scheme)
             if rules is not None and rules.expires > self.clock():
                 return rules
-            rules = self._read_robots(scheme, netloc, own_host, allowed_hosts, deadline)
+            rules = self._read_robots(scheme, netloc, own_host, allowed_hosts, deadline, address)
             state.robots[scheme] = rules
         crawl_delay = 0.0
         if rules.parser is not None:
@@ -382,11 +430,13 @@ class Fetcher:
         own_host: str | None,
         allowed_hosts: frozenset[str],
         deadline: _Deadline,
+        address: str | None,
     ) -> _RobotsRules:
+        """Read robots.txt of the host just checked, at the address its check approved."""
         url = urlunsplit((scheme, netloc, "/robots.txt", "", ""))
         for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
-                answer = self._attempt(url, {}, None, None, deadline, ROBOTS_MAX_BYTES)
+                answer = self._attempt(url, {}, None, None, deadline, ROBOTS_MAX_BYTES, address)
             except _Transient as trouble:
                 return self._robots_unreachable(url, trouble.error)
             except _NotNow:
@@ -396,7 +446,7 @@ class Fetcher:
             if answer.status in REDIRECT_STATUSES and answer.headers.get("Location"):
                 next_url = urljoin(url, answer.headers["Location"].strip())
                 try:
-                    self._check_target(next_url, own_host, allowed_hosts)
+                    address = self._check_target(next_url, own_host, allowed_hosts)
                 except _Stop as refusal:
                     # We cannot read it, and the site did not say no: as if it had none.
                     log.info("robots.txt of %s: %s; treated as absent", netloc, refusal.error)
@@ -434,11 +484,14 @@ class Fetcher:
         accept: frozenset[str],
         progress: _Progress,
         deadline: _Deadline,
+        address: str | None,
     ) -> _Answer:
         error = ""
         for attempt in range(1, self.retries + 2):
             try:
-                return self._attempt(url, headers, accept, progress, deadline, self.max_bytes)
+                return self._attempt(
+                    url, headers, accept, progress, deadline, self.max_bytes, address
+                )
             except _Transient as trouble:
                 error = trouble.error
                 retry_after = trouble.retry_after
@@ -467,6 +520,7 @@ class Fetcher:
         progress: _Progress | None,
         deadline: _Deadline,
         max_bytes: int,
+        address: str | None,
     ) -> _Answer:
         """One paced request; reads the body of a 2xx answer. Raises _Transient or _Stop."""
         state = self._host_state(urlsplit(url).netloc)
@@ -488,7 +542,7 @@ class Fetcher:
             nbytes = 0
             error: str | None = None
             try:
-                answer = self._request(url, headers, accept, deadline, max_bytes)
+                answer = self._request(url, headers, accept, deadline, max_bytes, address)
                 status = answer.status
                 nbytes = len(answer.body or b"")
                 if status == 429 or (status >= 500 and status not in PERMANENT_SERVER_ERRORS):
@@ -561,19 +615,29 @@ class Fetcher:
         accept: frozenset[str] | None,
         deadline: _Deadline,
         max_bytes: int,
+        address: str | None,
     ) -> _Answer:
+        """One request; to `address`, when given, rather than to a fresh lookup of the host."""
         remaining = deadline.at - self.clock()
         if remaining <= 0:
             raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+        proxies = self._proxies_for(url)
         try:
+            target, sent_headers = url, headers
+            # Through a proxy, the proxy resolves the host and connects: we cannot choose
+            # its address, so the request names the host as usual. Whoever configures a
+            # proxy makes it the gate for where requests may go.
+            if address is not None and not requests.utils.select_proxy(url, proxies):
+                target, host = _addressed(url, address)
+                sent_headers = {**headers, "Host": host}
             response = self._session.get(
-                url,
-                headers=headers,
+                target,
+                headers=sent_headers,
                 timeout=timeout,
                 allow_redirects=False,
                 stream=True,
-                proxies=self._proxies_for(url),
+                proxies=proxies,
             )
         except requests.Timeout as exc:
             if remaining < max(self.connect_timeout, self.read_timeout):
@@ -730,31 +794,54 @@ class Fetcher:
 
 
 def unsafe_host_reason(
-    netloc: str, allowed_hosts: frozenset[str], resolve: Resolver = socket.getaddrinfo
+    netloc: str,
+    allowed_hosts: frozenset[str],
+    resolve: Resolver = socket.getaddrinfo,
+    allowed_networks: Iterable[Network] = (),
 ) -> str | None:
     """Why a host we were not configured with must not be contacted, or None when it may."""
+    return _vet_host(netloc, allowed_hosts, resolve, tuple(allowed_networks)).reason
+
+
+class _Vetting(NamedTuple):
+    reason: str | None  # why the host must not be contacted; None when it may
+    address: str | None  # when it may: the approved address to connect to
+
+
+def _vet_host(
+    netloc: str,
+    allowed_hosts: frozenset[str],
+    resolve: Resolver,
+    allowed_networks: tuple[Network, ...],
+) -> _Vetting:
     parts = urlsplit(f"//{netloc}")
     hostname = (parts.hostname or "").lower()
     allowed = {host.lower() for host in allowed_hosts}
     if hostname not in allowed and netloc.lower() not in allowed:
-        return f"{hostname} is not one of the source's allowed hosts"
+        return _Vetting(f"{hostname} is not one of the source's allowed hosts", None)
     try:
-        addresses = {info[4][0] for info in resolve(hostname, parts.port or 80)}
+        addresses = [info[4][0] for info in resolve(hostname, parts.port or 80)]
     except (OSError, UnicodeError) as exc:
-        return f"cannot resolve {hostname}: {exc}"
+        return _Vetting(f"cannot resolve {hostname}: {exc}", None)
     if not addresses:
-        return f"cannot resolve {hostname}"
-    for address in sorted(addresses):
-        kind = _non_public_kind(address)
+        return _Vetting(f"cannot resolve {hostname}", None)
+    # Every address must pass, not only the one we connect to: each is the host too.
+    for address in sorted(set(addresses)):
+        kind = _non_public_kind(address, allowed_networks)
         if kind:
-            return f"{hostname} resolves to {kind} address {address}"
-    return None
+            return _Vetting(f"{hostname} resolves to {kind} address {address}", None)
+    # We connect to this one address only, without the fallback between address families
+    # a connection by name has; IPv4 is the family that every network routes.
+    pinned = next((address for address in addresses if ":" not in address), addresses[0])
+    return _Vetting(None, pinned)
 
 
-def _non_public_kind(address: str) -> str | None:
+def _non_public_kind(address: str, allowed_networks: tuple[Network, ...] = ()) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if any(ip in network for network in allowed_networks):
+        return None
     if ip.is_loopback:
         return "a loopback"
     if ip.is_link_local:
@@ -888,6 +975,18 @@ def _conditional_headers(request: FetchRequest) -> dict[str, str]:
 
 def _hostname(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _addressed(url: str, address: str) -> tuple[str, str]:
+    """The URL with its host replaced by an address, and the Host header that names the host."""
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, None)  # the host in ASCII (IDNA), exactly as requests sends it
+    parts = urlsplit(prepared.url or url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    netloc = f"[{address}]" if ":" in address else address
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{netloc}")), host
 
 
 def _without_fragment(url: str) -> str:
