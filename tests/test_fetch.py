@@ -1027,8 +1027,7 @@ def make_certificate(directory: Path, name: str) -> Certificate:
 
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Certificate]:
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command makes the test certificates")
+    assert shutil.which("openssl"), "the openssl command makes the test certificates"
     directory = tmp_path_factory.mktemp("tls")
     return {name: make_certificate(directory, name) for name in ("localhost", "other.example")}
 
