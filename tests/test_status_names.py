@@ -152,3 +152,17 @@ def test_a_repeated_text_is_scanned_once_and_the_memo_stays_bounded(monkeypatch)
     for number in range(10):
         finder.scan(f"Release {number} from Boston")
         assert len(finder._scanned) <= 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["New York", "Prince George's County", "St. Paul", "Doña Ana County", "O’Fallon",
+     "Winston-Salem", "L.A.", "new  york", "Coeur d'Alene", "N.Y.C."],
+)  # fmt: skip
+def test_a_name_is_keyed_alike_by_the_fast_path_and_by_its_tokens(name):
+    """name_key's shortcut for plain names gives the key that tokenizing gives."""
+    from watcher.status.names import key_of, key_words, name_key, tokenize
+
+    slow = key_of(tokenize(name))
+    assert slow == name_key(name)
+    assert [token.norm for token in tokenize(slow)] == key_words(slow)

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
 MAX_NAME_TOKENS = 8
+# Most names are letters and single spaces, whose key is their lower case (a fast path: the
+# gazetteer's ~10,000 names are keyed at every start).
+PLAIN_NAME = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 
 # Nicknames and agency acronyms that text uses for a jurisdiction. Acronyms only count on a
 # page that also names the jurisdiction or its state (CPD is not always Chicago's).
@@ -173,7 +176,16 @@ def key_of(tokens: Sequence[Token], possessive_last: bool = False) -> str:
 
 def name_key(name: str) -> str:
     """The lookup key of a name as the gazetteer writes it."""
+    if PLAIN_NAME.fullmatch(name):
+        return name.lower()  # what key_of(tokenize(name)) makes of words and single spaces
     return key_of(tokenize(name))
+
+
+def key_words(key: str) -> list[str]:
+    """The normalised words of a lookup key."""
+    if PLAIN_NAME.fullmatch(key):
+        return key.split(" ")
+    return [token.norm for token in tokenize(key)]
 
 
 @dataclass
@@ -233,13 +245,12 @@ class NameFinder:
                 self.user_keys.add(key)
         self.index = {key: tuple(sorted(ids)) for key, ids in index.items() if key}
         # A user's alias may start with a lower-case word ("the five boroughs").
-        self.user_first_words = {tokenize(key)[0].norm for key in self.user_keys}
+        self.user_first_words = {key_words(key)[0] for key in self.user_keys}
         # The longest name (in tokens) that starts with each word.
         self.name_lengths: dict[str, int] = {}
         for key in self.index:
-            key_tokens = tokenize(key)
-            first = key_tokens[0].norm
-            self.name_lengths[first] = max(self.name_lengths.get(first, 0), len(key_tokens))
+            words = key_words(key)
+            self.name_lengths[words[0]] = max(self.name_lengths.get(words[0], 0), len(words))
         self.first_words = set(self.name_lengths)
         # "Prince George's and Montgomery counties": county names without their suffix.
         self.county_stems: dict[str, tuple[str, ...]] = {}
