@@ -1431,3 +1431,31 @@ def test_a_shared_extractor_reads_each_page_as_a_fresh_one_would():
     assert {("albuquerque-nm", "compliant")} <= {
         (f.jurisdiction, f.status) for f in shared.extract(pages[1])
     }
+
+
+# -- heldout7 causes -----------------------------------------------------------------------------
+
+
+def test_remedies_the_department_will_consider_are_a_threat_with_a_deadline(extractor):
+    """'if a city does not answer by <date>, the Department may weigh options such as cutting
+    off grants' warns the letters' recipients and cuts no funding."""
+    html = (
+        "<p>The Justice Department today sent letters to the City of Tacoma and the City of "
+        "Spokane requesting records on their cooperation with immigration authorities.</p>"
+        "<p>The letters say that if a jurisdiction does not answer fully by December 2, the "
+        "Department may weigh options such as suspending its grant funds.</p>"
+    )
+    result = found(extractor, html, DOJ_URL)
+    assert {("tacoma-wa", "warned"), ("spokane-wa", "warned")} <= result
+    assert set() == {pair for pair in result if pair[1] == "funding_cut"}
+
+
+def test_states_after_jurisdictions_in_only_locate_the_defendants(extractor):
+    """'sued cities in Oregon and Washington' sues neither state: they say where the cities are."""
+    html = (
+        "<p>The Department sued Tacoma over its sanctuary ordinance and has brought similar "
+        "lawsuits against cities in Oregon and Washington.</p>"
+    )
+    result = found(extractor, html, DOJ_URL)
+    assert ("tacoma-wa", "sued") in result
+    assert set() == {pair for pair in result if pair[0] in {"or", "wa"}}

@@ -667,7 +667,8 @@ CONSEQUENCE = re.compile(
     r"\b(?:final\s+(?:decision|determination)|subpoena\w*|could\s+(?:cost|affect|lose|"
     r"jeopardi[sz]e|result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|"
     r"lose\s+(?:\w+\s+)?(?:funding|grants?|money)|be\s+barred|legal\s+action|sue\b|lawsuit|"
-    r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk))",
+    r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk)|(?:available|legal)\s+remedies|"
+    r"(?:suspend|terminat|cancel|revok|claw\w*\s+back)\w*\s+(?:\w+\s+){0,3}?(?:grants?|funds?|funding|awards?))",
     FLAGS,
 )
 # A sentence after a deadline that states what happens if it is missed.
@@ -709,7 +710,12 @@ FUTURE_OR_THREAT = re.compile(
     r"\b(?:would|will|could|might|may|should|threat\w*\s+to|to|if|risk\w*|"
     r"try\s+to)\s+(?:be\s+)?(?:\w+\s+)?$|"
     # A condition just before the verb: "if the facts bear it out, cut off their grants".
-    r"\b(?:if|unless)\s+[^.;,]{0,60},\s+(?:\w+\s+)?$",
+    r"\b(?:if|unless)\s+[^.;,]{0,60},\s+(?:\w+\s+)?$|"
+    # Remedies the department weighs: "will consider all available remedies, including ... the
+    # withholding of grant funds", "options that include cutting off grants" are threats.
+    r"\b(?:(?:will|would|may|could|might)\s+(?:\w+\s+)?(?:consider|weigh|explore|pursue)|"
+    r"remed(?:y|ies)|options?|steps?|measures?)\b[^.;]{0,80}?\b(?:includ\w*|such\s+as)\b"
+    r"[^.;]{0,60}$",
     FLAGS,
 )
 # The Inspector General's report flags; it is not the Department's finding.

@@ -294,6 +294,12 @@ URGED_TO = re.compile(
     re.IGNORECASE,
 )
 REVIEW_OPENED = re.compile(r"(?:open|launch|begin|began|begun|start|initiat)", re.IGNORECASE)
+# The object of a suit is a group of unnamed places; the places after "in" only locate them.
+LOCATED_GROUP = re.compile(
+    rf"\b(?:{GROUP_NOUN}|governments|officials|agencies|towns|communities)\s+"
+    r"(?:\w+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?:states?\s+of\s+)?$",
+    re.IGNORECASE,
+)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
 # How many clauses Extractor._hits remembers the hits of.
@@ -952,7 +958,10 @@ class Extractor:
         if finding:
             hits = [h for h in hits if h.status != "under_review"]
         deadline = rules.DEADLINE.search(clause)
-        if deadline and not rules.negated(clause[: deadline.start()]):
+        # "if a jurisdiction does not respond by November 10, the department will ...": a
+        # deadline stated by what follows from missing it, not a negated one.
+        missed = deadline and rules.CONSEQUENCE_IF_MISSED.search(clause, 0, deadline.start())
+        if deadline and (missed or not rules.negated(clause[: deadline.start()])):
             if (
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
@@ -1439,8 +1448,11 @@ def _objects(clause: Clause, position: int) -> list[str]:
             if re.match(r",\s*(?:which|whom)\s+", between) and rules.FEDERAL_ACTOR.search(between):
                 return [before[-1][1]]
         return []
-    if len(re.findall(r"\w+", clause.text[position : after[0][0].start])) > 12:
+    lead = clause.text[position : after[0][0].start]
+    if len(re.findall(r"\w+", lead)) > 12:
         return []
+    if LOCATED_GROUP.search(lead):
+        return []  # "complaints against jurisdictions in Illinois": where they are, not whom
     objects = [after[0][1]]
     for (previous, _), (mention, jid) in zip(after, after[1:], strict=False):
         gap = clause.text[previous.end : mention.start]
