@@ -99,3 +99,74 @@ def test_written_date_when_metadata_has_none() -> None:
         "<p>The department sent letters in 2025.</p></main></body></html>"
     )
     assert "2025-10-07" == page.published.isoformat()
+
+
+def _texts(html: str) -> list[str]:
+    return [b.text for b in parse_html(f"<html><body><main>{html}</main></body></html>").blocks]
+
+
+def test_lines_of_related_links_between_paragraphs_are_not_the_pages_text() -> None:
+    """ "Related: <a>...</a>" lines are dropped in any markup; a label followed by prose, a
+    list item that is a link, and a link inside a sentence stay."""
+    html = (
+        "<p>First paragraph.</p>"
+        '<p class="inline">Related: <a href="/a">DOJ sues Denver</a> &bull; '
+        '<a href="/b">More</a></p>'
+        '<p><strong>RELATED:</strong> <a href="/c">DOJ sues Minnesota</a></p>'
+        '<div>Read more: <a href="/d">Grant cuts explained</a></div>'
+        '<p>Related: the county said <a href="/e">its statement</a> stands.</p>'
+        '<ul><li><a href="/chicago">Chicago, IL</a></li></ul>'
+        '<p>The list names <a href="/f">Boston</a>.</p>'
+    )
+    assert [
+        "First paragraph.",
+        "Related: the county said its statement stands.",
+        "Chicago, IL",
+        "The list names Boston.",
+    ] == _texts(html)
+
+
+def test_lines_of_a_wrapped_paragraph_become_one_block() -> None:
+    """Lines cut mid-sentence (a converted PDF, <br> at every line end) are joined: after a
+    word no sentence ends with, a word broken by a hyphen, a lower-case or numeric go-on."""
+    html = (
+        "<div>I write regarding the policies of the City of Portland that restrict coopera-</div>"
+        "<div>tion with federal authorities. On August 5, pursuant to Executive Order</div>"
+        "<div>14287, the Department published a list. The City of</div>"
+        "<div>Portland is identified on that list.</div>"
+        "<p>Second paragraph, set with breaks: the county must answer<br>within 30 days, or<br>"
+        "lose its grants.</p>"
+    )
+    assert [
+        "I write regarding the policies of the City of Portland that restrict cooperation with "
+        "federal authorities. On August 5, pursuant to Executive Order 14287, the Department "
+        "published a list. The City of Portland is identified on that list.",
+        "Second paragraph, set with breaks: the county must answer within 30 days, or lose its "
+        "grants.",
+    ] == _texts(html)
+
+
+def test_separate_lines_stay_separate() -> None:
+    """Finished sentences, headings, list items, a letter's "cc:" line and lines of names
+    (a list page set in divs) are not joined."""
+    html = (
+        "<h2>Jurisdictions of the</h2><p>list below.</p>"
+        "<div>Chicago, IL</div><div>Cook County, IL</div>"
+        "<ul><li>Seattle, Washington, and the</li><li>county around it</li></ul>"
+        "<div>Attorney General</div><div>cc: Governor of Oregon</div>"
+        "<p>It was sent.</p><p>then nothing more</p>"
+    )
+    assert [
+        "Jurisdictions of the", "list below.", "Chicago, IL", "Cook County, IL",
+        "Seattle, Washington, and the", "county around it", "Attorney General",
+        "cc: Governor of Oregon", "It was sent.", "then nothing more",
+    ] == _texts(html)  # fmt: skip
+
+
+def test_a_hard_wrapped_text_file_is_read_by_paragraph() -> None:
+    """Plain text wrapped at a fixed width is joined the same way."""
+    text = "The Department found that the\ncounty's policy may violate\n8 U.S.C. 1373.\nNext."
+    assert [
+        "The Department found that the county's policy may violate 8 U.S.C. 1373.",
+        "Next.",
+    ] == [b.text for b in parse_text(text).blocks]

@@ -148,6 +148,7 @@ def parse_text(text: str, url: str = "", *, ignore: Sequence[re.Pattern[str]] = 
         folded = fold_whitespace(line)
         if folded and not any(p.search(folded) for p in ignore):
             blocks.append(Block("text", folded))
+    blocks = rejoin_wrapped_lines(blocks)
     title = blocks[0].text[:200] if blocks else ""
     return Page(url=url, title=title, blocks=tuple(blocks))
 
@@ -298,7 +299,33 @@ def _is_dropped(element: etree._Element) -> bool:
     if tag == "header":
         # A page's masthead is noise, but an article's own header holds its headline.
         return not any(a.tag == "article" for a in element.iterancestors())
+    if tag in LINK_LINE_TAGS and _is_link_line(element):
+        return True
     return tag in DROPPED_TAGS or element.get("hidden") is not None
+
+
+# "Related: <a>DOJ sues Denver</a> • <a>...</a>": news sites set lines of links to other
+# stories between a story's paragraphs. Their headlines are not the page's own text (and
+# change from day to day), so such a line is dropped like the page's navigation.
+LINK_LINE_TAGS = frozenset({"p", "div", "li", "aside", "section"})
+LINK_LINE_LABEL = re.compile(
+    r"^\s*(?:related(?:\s+(?:stories|story|coverage|content|articles?|links?|videos?))?|"
+    r"read\s+(?:more|next|also)|also\s+read|see\s+also|more\s+(?:coverage|on\s+this(?:\s+story)?)|"
+    r"watch(?:\s+more)?|listen|previously|further\s+reading|recommended|more)\s*:",
+    re.IGNORECASE,
+)
+LINK_LINE_SEPARATORS = re.compile(r"[\s•·|,;/–—-]*")
+
+
+def _is_link_line(element: etree._Element) -> bool:
+    """A "Related:" label followed by links and nothing else."""
+    lead = next((piece for piece in element.itertext() if piece.strip()), "")
+    label = LINK_LINE_LABEL.match(lead)
+    if label is None or next(element.iter("a"), None) is None:
+        return False
+    outside = "".join(element.xpath(".//text()[not(ancestor::a)]"))
+    rest = LINK_LINE_LABEL.sub("", outside, count=1)
+    return LINK_LINE_SEPARATORS.fullmatch(rest) is not None
 
 
 class _BlockWriter:
@@ -326,7 +353,59 @@ def _blocks(container: etree._Element) -> list[Block]:
     writer = _BlockWriter()
     _walk(container, writer)
     writer.flush()
-    return writer.blocks
+    return rejoin_wrapped_lines(writer.blocks)
+
+
+# Text set line by line (a PDF converted to HTML, a letter with <br> at every line end, a
+# hard-wrapped text file) cuts sentences into blocks: "... The City of" / "Portland is
+# identified on that list ...". A line continues on the next when it ends inside a word
+# ("coopera-" / "tion"), after a word no sentence ends with ("of", "the", "and"), or when
+# the next line goes on in lower case or with a number. Headings, list items and table
+# cells are never joined.
+WRAPPABLE_TAGS = frozenset({"p", "div", "text", "blockquote", "section", "article", "main"})
+LINE_END_WORDS = frozenset(
+    """a an the of and or nor but to in on at by for with from into onto upon over under
+    about after before between against than that which who whose whom its their his her
+    our your my this these those any all each every both either neither no not is are was
+    were be been being has have had will would shall should may might must can could as
+    per via""".split()
+)  # fmt: skip
+LAST_WORD = re.compile(r"([A-Za-z]+)$")
+LABEL_START = re.compile(r"\S+:")  # "cc: ...", "re: ...": a new line of a letter
+
+
+def rejoin_wrapped_lines(blocks: list[Block]) -> list[Block]:
+    """Blocks with the lines of one wrapped paragraph joined into one block."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if previous is None or block.tag not in WRAPPABLE_TAGS:
+            joined.append(block)
+            continue
+        if previous.tag not in WRAPPABLE_TAGS:
+            joined.append(block)
+            continue
+        text = _continued(previous.text, block.text)
+        if text is None:
+            joined.append(block)
+        else:
+            joined[-1] = Block(previous.tag, text)
+    return joined
+
+
+def _continued(line: str, following: str) -> str | None:
+    """The two lines as one when the first plainly goes on in the second, else None."""
+    if len(line) >= 2 and line[-1] == "-" and line[-2].isalpha() and following[:1].islower():
+        return line[:-1] + following  # a word broken at the line's end
+    if line[-1:] in ".!?:;\"'”’)]":
+        return None
+    last = LAST_WORD.search(line)
+    goes_on_in_lower_case = following[:1].islower() and not LABEL_START.match(following)
+    if (last and last.group(1).lower() in LINE_END_WORDS) or goes_on_in_lower_case:
+        return f"{line} {following}"
+    if line[-1:] == "," or following[:1].isdigit() and not line[-1:].isdigit():
+        return f"{line} {following}"
+    return None
 
 
 def _walk(element: etree._Element, writer: _BlockWriter) -> None:
