@@ -1451,11 +1451,35 @@ def test_remedies_the_department_will_consider_are_a_threat_with_a_deadline(extr
 
 
 def test_states_after_jurisdictions_in_only_locate_the_defendants(extractor):
-    """'sued cities in Oregon and Washington' sues neither state: they say where the cities are."""
+    """'actions against localities in Oregon, Illinois ...' sues no state: they say where."""
     html = (
-        "<p>The Department sued Tacoma over its sanctuary ordinance and has brought similar "
-        "lawsuits against cities in Oregon and Washington.</p>"
+        "<p>The Department sued Tacoma over its sanctuary ordinance, and it has brought "
+        "comparable actions against localities in Oregon, Illinois and New Jersey.</p>"
     )
     result = found(extractor, html, DOJ_URL)
     assert ("tacoma-wa", "sued") in result
-    assert set() == {pair for pair in result if pair[0] in {"or", "wa"}}
+    assert set() == {pair for pair in result if pair[0] in {"or", "il", "nj", "wa"}}
+
+
+def test_a_question_reported_in_minutes_asserts_nothing(extractor):
+    """'X wondered whether the County had got the same notice' and 'residents debated if Boise
+    could end up on a federal sanctuary list' assert no status."""
+    html = (
+        "<h1>Sanctuary list: Boise council minutes</h1>"
+        "<p>The Justice Department sent a letter to Ada County asking it to certify that it "
+        "complies with 8 U.S.C. 1373 and warning that it could lose grants by March 1.</p>"
+        "<p>Council member Ortiz wondered whether the City of Boise had received the same "
+        "letter.</p><p>Residents debated if Boise could end up on a federal sanctuary list.</p>"
+    )
+    result = found(extractor, html)
+    assert ("ada-county-id", "under_review") in result
+    assert set() == {pair for pair in result if pair[0] == "boise-id"}
+
+
+def test_being_put_on_a_list_in_a_hypothesis_is_not_listed(extractor):
+    """'what it would mean for Reno if the department put the city on its list' lists no one."""
+    html = (
+        "<p>The council asked staff for a memo on what it would mean for Reno if the Justice "
+        "Department put the city on a sanctuary list.</p>"
+    )
+    assert set() == found(extractor, html)

@@ -247,6 +247,14 @@ HEARSAY = re.compile(
     r"claims?)\b|\brumou?rs?\b[^.;]{0,20}?\bthat\b",
     re.IGNORECASE,
 )
+# "asked whether the City had received a similar letter", "debate whether the city could land
+# on the list": what follows is the question, asserted by no one.
+EMBEDDED_QUESTION = re.compile(
+    r"\b(?:ask\w*|debat\w*|wonder\w*|question\w*|discuss\w*|weigh\w*|inquir\w*|unclear|"
+    r"unsure|uncertain|not\s+(?:clear|known|sure|say)|undecided)\s+(?:\w+\s+){0,2}?"
+    r"(?:whether|if)\b",
+    re.IGNORECASE,
+)
 # "one of 29 jurisdictions to receive such letters": the statuses of the letter just told.
 SAME_LETTER = re.compile(
     r"\b(?:such|similar|identical|the\s+same)\s+(?:letters?|notices?|warnings?)\b", re.IGNORECASE
@@ -297,7 +305,7 @@ REVIEW_OPENED = re.compile(r"(?:open|launch|begin|began|begun|start|initiat)", r
 # The object of a suit is a group of unnamed places; the places after "in" only locate them.
 LOCATED_GROUP = re.compile(
     rf"\b(?:{GROUP_NOUN}|governments|officials|agencies|towns|communities)\s+"
-    r"(?:\w+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?:states?\s+of\s+)?$",
+    r"(?:\w+\s+){0,2}?(?:in|across|throughout)\s+",
     re.IGNORECASE,
 )
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
@@ -756,6 +764,7 @@ class Extractor:
                     and in_clause
                     and reading.last_statuses
                     and SAME_LETTER.search(clause_text)
+                    and not EMBEDDED_QUESTION.search(clause_text)
                 ):
                     hits = [Hit(s, 0, "clause", "the same letter") for s in reading.last_statuses]
                 carried = []
@@ -980,6 +989,10 @@ class Extractor:
             retracted = retracted or HEARSAY.search(clause)
         if retracted:
             hits = [h for h in hits if h.position < retracted.start()]
+        asks = "whether" in lowered or " if " in lowered
+        question = EMBEDDED_QUESTION.search(clause) if asks else None
+        if question:
+            hits = [h for h in hits if h.position < question.end()]
         return hits
 
     def _sued_hits(self, reading: PageReading, clause: str, earlier: str = "") -> list[Hit]:
@@ -1562,7 +1575,10 @@ def _negated_in_part(before: str) -> bool:
     """
     scope = rules.NEGATION_SCOPE.match(before)
     tail = before[scope.end() :] if scope else before
-    return bool(re.search(r"\b(?:not|never|no|neither|nor|without)\b|n't\b", tail, re.I))
+    # "what it would mean if the department ever put the city on a list": a hypothesis.
+    return bool(
+        re.search(r"\b(?:not|never|no|neither|nor|without|if|unless|whether)\b|n't\b", tail, re.I)
+    )
 
 
 def _only(hits: list[Hit], statuses: set[str]) -> bool:
