@@ -1483,3 +1483,27 @@ def test_being_put_on_a_list_in_a_hypothesis_is_not_listed(extractor):
         "Department put the city on a sanctuary list.</p>"
     )
     assert set() == found(extractor, html)
+
+
+def test_recipients_named_in_the_sentence_after_a_counted_request(extractor):
+    """'letters to five cities, asking each to show that it complied ... Among them were X and
+    Y; the others included Z' puts every one named under review, whatever the tense."""
+    html = (
+        "<p>In May 2018 the Justice Department wrote to five cities, asking each to show that it "
+        "complied with Section 1373. Among them were Tacoma and Spokane; the others included "
+        "Boise, Reno and Salem, Oregon.</p>"
+    )
+    expected = {
+        (jid, "under_review")
+        for jid in ("tacoma-wa", "spokane-wa", "boise-id", "reno-nv", "salem-or")
+    }
+    assert expected <= found(extractor, html)
+
+
+def test_a_request_to_document_that_a_place_complied_is_a_review(extractor):
+    """'asked Oregon to document that its sheriffs complied with federal law' is under_review."""
+    html = (
+        "<p>Attorney General Pam Bondi asked Oregon to document that its sheriffs complied with "
+        "federal immigration law.</p>"
+    )
+    assert {("or", "under_review")} == found(extractor, html)

@@ -198,7 +198,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
         r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
         r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|"
-        r"compl(?:y|ies)|documentation|documents|records|information|evidence|proof|data|"
+        r"compl(?:y|ies|ied)|documentation|documents|records|information|evidence|proof|data|"
         r"certification|opinion|copies|polic(?:y|ies))",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
     ),
@@ -218,7 +218,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "under_review",
         r"\b(?:ask|request|requir|demand|direct|order)\w*\s+that\s+(?:[\w’'.-]+\s+){1,4}?"
         r"(?:certify|demonstrate|prove|show|document)\b[^;]{0,40}?\b(?:that|complian\w*|"
-        r"compl(?:y|ies))\b",
+        r"compl(?:y|ies|ied))\b",
         anchors=("that",),
     ),
     # "asked the county to explain why ..., and to provide copies of its written policies"

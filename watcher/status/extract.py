@@ -90,7 +90,10 @@ MEMBERSHIP = re.compile(
     r"(?:on|among)\s+(?:the|this)\s+list\b|\bon\s+the\s+list\b|\b(?:cities|jurisdictions|places|counties|"
     r"states)\s+(?:cited|named|targeted|identified)\s+(?:by|in)\b|\bsent\s+(?:\w+\s+)?letters?\s+to\b|"
     r"\brecipients?\s+(?:were|are|include)|\b(?:the|these|those)\s+(?:\w+\s+)?(?:jurisdictions|"
-    r"cities|counties|places|localities)\s+(?:are|include|included)\s*:?\s+(?-i:[A-Z])",
+    r"cities|counties|places|localities)\s+(?:are|include|included)\s*:?\s+(?-i:[A-Z])|"
+    # The members of a group just counted: "Among them were Chicago ...; the others included"
+    r"^\s*(?:and\s+)?among\s+them\s+(?:were|are|was|is)\b|"
+    r"^\s*(?:and\s+)?(?:the\s+)?(?:others|rest)\s+(?:were|are|included?|being)\b",
     re.IGNORECASE,
 )
 NEGATED_MEMBERSHIP = re.compile(r"\bnot\s+(?:among|on\s+the\s+list|one\s+of)\b", re.IGNORECASE)
