@@ -1507,3 +1507,17 @@ def test_a_request_to_document_that_a_place_complied_is_a_review(extractor):
         "federal immigration law.</p>"
     )
     assert {("or", "under_review")} == found(extractor, html)
+
+
+def test_a_suit_following_one_against_the_government_contests_too(extractor):
+    """'Seattle sued the attorney general. Portland followed suit, as did Oregon' contests for
+    all three; a suit told with no such suit before it asserts nothing of the kind."""
+    html = (
+        "<p>Seattle sued Attorney General Pam Bondi in March over the immigration conditions. "
+        "Portland followed suit a week later, as did the state of Oregon.</p>"
+    )
+    assert {("seattle-wa", "contests"), ("portland-or", "contests"), ("or", "contests")} <= found(
+        extractor, html
+    )
+    alone = "<p>Portland followed suit a week later, as did the state of Oregon.</p>"
+    assert set() == found(extractor, alone)

@@ -258,6 +258,14 @@ EMBEDDED_QUESTION = re.compile(
     r"(?:whether|if)\b",
     re.IGNORECASE,
 )
+# A suit told right after one against the federal government: the same kind of suit.
+FOLLOWED_SUIT = re.compile(
+    r"\b(?:filed|brought|launched|lodged)\s+(?:its|their|his|her|a|an)\s+(?:own|similar|separate|"
+    r"parallel|companion)\s+(?:(?:law)?suits?|challenges?|complaints?|cases?)\b|"
+    r"\bfollowed\s+suit\b|\bsued\s+(?:too|as\s+well)\b|"
+    r"\bjoined\s+(?:the|that|this|those)\s+(?:(?:law)?suits?|challenges?|fight|litigation)\b",
+    re.IGNORECASE,
+)
 # "one of 29 jurisdictions to receive such letters": the statuses of the letter just told.
 SAME_LETTER = re.compile(
     r"\b(?:such|similar|identical|the\s+same)\s+(?:letters?|notices?|warnings?)\b", re.IGNORECASE
@@ -382,6 +390,7 @@ class PageReading:
     # department" is that government, not a place ("The department ... It is suing Chicago").
     federal_subject: bool = False
     state_official_ref: re.Pattern[str] | None = None  # a state official by surname alone
+    suing_federal_block: int = -10  # the last block that told of a place suing the government
 
 
 @dataclass
@@ -770,6 +779,19 @@ class Extractor:
                     and not EMBEDDED_QUESTION.search(clause_text)
                 ):
                     hits = [Hit(s, 0, "clause", "the same letter") for s in reading.last_statuses]
+                if (
+                    not hits
+                    and in_clause
+                    and position - reading.suing_federal_block <= 2
+                    and FOLLOWED_SUIT.search(clause_text)
+                    and (reading.on_topic or rules.FEDERAL_ACTOR.search(sentence))
+                ):
+                    # "Chicago sued Sessions. Philadelphia filed its own suit, and so did
+                    # California": the suit after one against the government is one too.
+                    when = event_date(sentence, reading.page.published)
+                    for _, jid in in_clause:
+                        self._add(reading, jid, "contests", sentence, position, when,
+                                  "followed a suit against the federal government")  # fmt: skip
                 carried = []
                 colon = sentence[
                     clause_start + len(clause_text) : clause_start + len(clause_text) + 1
@@ -1080,6 +1102,7 @@ class Extractor:
                         self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
                     continue
                 after = _objects(clause, hit.position) or [jid for _, jid in clause.places]
+                reading.suing_federal_block = clause.block
                 for jid in after or self._contest_targets(reading, clause):
                     self._add(reading, jid, "contests", evidence, clause.block, when, hit.note)
                 continue

@@ -71,7 +71,7 @@ ADJECTIVE_NOUNS = frozenset(
     """jurisdiction jurisdictions city cities county counties town towns municipality
     municipalities community communities voters residents lawmakers legislators delegation
     congressman congresswoman senator senators democrats republicans native natives
-    sheriffs sheriff police suburbs suburb localities locality""".split()
+    sheriffs sheriff police suburbs suburb localities locality governments""".split()
 )  # fmt: skip
 # People named by their place ("two Evanston residents"): the place is an adjective.
 PEOPLE_NOUNS = frozenset("residents voters natives taxpayers families".split())
@@ -126,6 +126,10 @@ LAW_NAME_WORDS = frozenset("revised statutes code constitution municipal compile
 CONSOLIDATED_PART = re.compile(
     r"(?:[A-Z][\w.'’-]+/|\bGovernment\s+of\s+(?:[A-Z][\w.'’-]+\s+){1,3}and\s+)\Z"
 )
+
+
+# What separates the members of an enumeration: "A, B and C", "A, B, or C", "A & B".
+ENUMERATION_GAP = re.compile(r",\s*|,?\s+(?:and|or|&)\s+")
 
 
 # How many scanned texts NameFinder.scan remembers (a few MB at most).
@@ -243,6 +247,15 @@ class NameFinder:
                 key = name_key(name)
                 index[key] = {jid}  # a user's alias is meant exactly
                 self.user_keys.add(key)
+        # "Miami-Dade" without "County": a hyphenated county name that names nothing else is
+        # the county by itself (a single-word stem such as "Cook" or "Orange" is not: it is a
+        # surname or a word as often as the county).
+        for jurisdiction in gazetteer:
+            if jurisdiction.kind != "county" or not jurisdiction.name.endswith(" County"):
+                continue
+            stem = jurisdiction.name[: -len(" County")]
+            if "-" in stem and name_key(stem) not in index:
+                index[name_key(stem)] = {jurisdiction.id}
         self.index = {key: tuple(sorted(ids)) for key, ids in index.items() if key}
         # A user's alias may start with a lower-case word ("the five boroughs").
         self.user_first_words = {key_words(key)[0] for key in self.user_keys}
@@ -363,7 +376,35 @@ class NameFinder:
                 mention.passing = "parenthetical"
             mentions.append(mention)
             index = mention_end_token(tokens, mention.end, stop)
+        self._mark_state_enumerations(mentions, text)
         return mentions
+
+    def _mark_state_enumerations(self, mentions: list[RawMention], text: str) -> None:
+        """Mark state names listed among states as states: "Illinois, Oregon, Washington and
+        Minnesota" names the state of Washington, not Washington, Ill., nor New York City."""
+        runs: list[list[RawMention]] = []
+        for mention in mentions:
+            previous = runs[-1][-1] if runs else None
+            if previous is not None and ENUMERATION_GAP.fullmatch(
+                text[previous.end : mention.start]
+            ):
+                runs[-1].append(mention)
+            else:
+                runs.append([mention])
+        state_ids = set(self.state_names.values())  # not D.C., a city as much as a state
+        for run in runs:
+            if len(run) < 2 or any(m.qualifier or m.passing for m in run):
+                continue
+            # Every member could be a state, and one at least can be nothing else.
+            if not all(
+                m.kind_hint == "state" or not m.kind_hint and state_ids & set(m.candidates)
+                for m in run
+            ):
+                continue
+            if not any(m.kind_hint == "state" or set(m.candidates) <= state_ids for m in run):
+                continue
+            for mention in run:
+                mention.kind_hint = "state"
 
     def _plural_counties(self, tokens: list[Token]) -> dict[int, tuple[int, tuple[str, ...]]]:
         """Counties named before a plural: "Hennepin and Ramsey counties" -> start: (stop, ids)."""
