@@ -1521,3 +1521,14 @@ def test_a_suit_following_one_against_the_government_contests_too(extractor):
     )
     alone = "<p>Portland followed suit a week later, as did the state of Oregon.</p>"
     assert set() == found(extractor, alone)
+
+
+def test_complies_inside_a_long_federal_demand_is_not_the_places_stance(extractor):
+    """'asked the City to certify, within 45 days of the date of this letter, that its jail
+    complies' is a review of the city, not the city saying it complies."""
+    html = (
+        "<p>On May 3 the City of Boise received a letter from the Justice Department asking the "
+        "City to certify, within 45 days of the letter, that its jail staff complies with "
+        "Section 1373.</p>"
+    )
+    assert {("boise-id", "under_review")} == found(extractor, html)

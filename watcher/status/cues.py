@@ -775,7 +775,7 @@ CLAIM_DEMANDED = re.compile(
     r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|"
     r"confirm|verify|"
     r"to\s+ensure|agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|"
-    r"urg\w+)\b[^.;]{0,40}$",
+    r"urg\w+)\b[^.;]{0,70}$",
     FLAGS,
 )
 

@@ -317,6 +317,13 @@ class NameFinder:
         mentions: list[RawMention] = []
         dateline_end = _dateline_end(text)
         plural = self._plural_counties(tokens) if "counties" in text or "parishes" in text else {}
+        # A text without a single capital letter (a TV caption, a transcript) is read without
+        # regard to case. Lower-case words are often also place names ("mobile", "orange",
+        # "independence", "commerce"), so such a text only names a place by a name of two
+        # words or more ("san diego county", "los angeles"), a state ("california"), or a name
+        # after "city of", "state of", "county of" ("the city of orange"); "orange county" is a
+        # two-word name. Other texts need capitals, so "a new york minute" names nothing.
+        any_case = not any(c.isupper() for c in text)
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -332,14 +339,20 @@ class NameFinder:
                 index = stop
                 continue
             if (
-                token.capitalised
+                (token.capitalised or any_case)
                 and (
                     token.norm in self.first_words
                     or token.base.replace("'", "") in self.first_words
                 )
                 or token.norm in self.user_first_words
             ):
-                found = self._longest_name(tokens, index)
+                found = self._longest_name(tokens, index, any_case)
+                if (
+                    found is not None
+                    and any_case
+                    and not self._lower_case_name(tokens, index, found)
+                ):
+                    found = None
             if found is None and token.text in AGENCY_ACRONYMS:
                 found = (index + 1, (AGENCY_ACRONYMS[token.text],), "acronym")
             if (
@@ -434,8 +447,22 @@ class NameFinder:
                 end = before + 1
         return found
 
+    def _lower_case_name(
+        self, tokens: list[Token], index: int, found: tuple[int, tuple[str, ...], str]
+    ) -> bool:
+        """Whether a name found in a text without capitals is one such a text may use."""
+        stop, candidates, _ = found
+        words = sum(1 for token in tokens[index:stop] if token.text.isalpha())
+        if words >= 2 or any(jid in self.state_names.values() for jid in candidates):
+            return True
+        return (
+            index >= 2
+            and tokens[index - 1].norm == "of"
+            and tokens[index - 2].norm in {"city", "state", "county"}
+        )
+
     def _longest_name(
-        self, tokens: list[Token], index: int
+        self, tokens: list[Token], index: int, any_case: bool = False
     ) -> tuple[int, tuple[str, ...], str] | None:
         first = tokens[index]
         longest = max(self.name_lengths.get(first.norm, 0), self.name_lengths.get(first.base, 0))
@@ -455,7 +482,12 @@ class NameFinder:
             if not last.text[:1].isalpha() and last.text != ".":
                 continue
             candidates = self.index.get(possessive) or self.index.get(plain)
-            if candidates and plain not in self.user_keys and _lower_word(tokens, index, stop):
+            if (
+                candidates
+                and plain not in self.user_keys
+                and not any_case
+                and _lower_word(tokens, index, stop)
+            ):
                 continue  # "the Oregon city" is not Oregon City
             if candidates:
                 return stop, candidates, "name"
