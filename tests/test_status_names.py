@@ -166,3 +166,55 @@ def test_a_name_is_keyed_alike_by_the_fast_path_and_by_its_tokens(name):
     slow = key_of(tokenize(name))
     assert slow == name_key(name)
     assert [token.norm for token in tokenize(slow)] == key_words(slow)
+
+
+def test_a_hyphenated_county_name_without_county_is_the_county(finder):
+    """ "Miami-Dade" alone is Miami-Dade County, not the city of Miami."""
+    assert ["miami-dade-county-fl"] == names(
+        finder, "no evidence that Miami-Dade is out of compliance"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The states include Illinois, Oregon, Washington and Minnesota.",
+            ["il", "or", "wa", "mn"],
+        ),
+        ("The states are California, New York, and Illinois.", ["ca", "ny", "il"]),
+    ],
+)
+def test_a_state_name_listed_among_states_is_the_state(finder, text, expected):
+    """A name in an enumeration of states is a state, not a namesake city in one of them."""
+    assert expected == names(finder, text)
+
+
+def test_an_enumeration_with_a_city_keeps_its_cities(finder):
+    """ "Chicago, New York and Boston" is not an enumeration of states."""
+    assert ["chicago-il", "new-york-city-ny", "boston-ma"] == names(
+        finder, "Chicago, New York and Boston were named."
+    )
+
+
+def test_a_state_before_governments_is_an_adjective(finder):
+    """ "taken Washington governments to court" names no place as the object."""
+    mentions = finder.scan("The federal government has taken Oregon governments to court.")
+    assert ["adjective"] == [m.passing for m in mentions]
+
+
+def test_an_all_lower_case_caption_names_places_without_capitals(finder):
+    """A caption without capitals still names "the state of california, los angeles"."""
+    text = "names the county along with the state of california, los angeles and san francisco"
+    assert ["ca", "los-angeles-ca", "san-francisco-ca"] == names(finder, text)
+
+
+def test_a_lower_case_caption_ignores_one_word_names_that_are_words(finder):
+    """In a caption, "mobile", "orange", "independence" are words; "city of orange" is a place."""
+    assert [] == names(finder, "a mobile unit brought orange juice on independence day")
+    assert ["orange-ca"] == names(finder, "officials in the city of orange, california said")
+
+
+def test_lower_case_names_in_normal_text_are_not_places(finder):
+    """Normal text with capitals does not read "new york" in lower case as a place."""
+    assert [] == names(finder, "It was done in a new york minute, Officials said.")

@@ -365,7 +365,9 @@ class NameFinder:
                 index += 1
                 continue
             stop, candidates, role = found
-            mention = self._describe(tokens, index, stop, candidates, role, text, title_case)
+            mention = self._describe(
+                tokens, index, stop, candidates, role, text, title_case, any_case
+            )
             if (
                 not mention.passing
                 and text[mention.start - 1 : mention.start] in {"/", " "}
@@ -502,6 +504,7 @@ class NameFinder:
         role: str,
         text: str,
         title_case: bool,
+        any_case: bool = False,
     ) -> RawMention:
         first, last = tokens[index], tokens[stop - 1]
         mention = RawMention(first.start, last.end, key_of(tokens[index:stop], True), candidates)
@@ -592,7 +595,7 @@ class NameFinder:
         # A state qualifier: "Chicago, Ill.", "Rochester, New York", "Saint Paul, MN"
         after = tokens[cursor] if cursor < len(tokens) else None
         if after is not None and after.text == "," and role != "acronym":
-            state, qualifier_stop = self._state_after(tokens, cursor + 1)
+            state, qualifier_stop = self._state_after(tokens, cursor + 1, any_case)
             if state and self._fits_state(candidates, state):
                 mention.qualifier = state
                 mention.end = tokens[qualifier_stop - 1].end
@@ -606,7 +609,7 @@ class NameFinder:
             and role != "acronym"
             and len(candidates) > 1
         ):
-            state, qualifier_stop = self._state_after(tokens, cursor + 1)
+            state, qualifier_stop = self._state_after(tokens, cursor + 1, any_case)
             if state and self._fits_state(candidates, state):
                 mention.qualifier = state
                 mention.end = tokens[qualifier_stop - 1].end
@@ -666,15 +669,21 @@ class NameFinder:
             mention.passing = "locative"
         return mention
 
-    def _state_after(self, tokens: list[Token], start: int) -> tuple[str | None, int]:
+    def _state_after(
+        self, tokens: list[Token], start: int, any_case: bool = False
+    ) -> tuple[str | None, int]:
         for stop in range(min(len(tokens), start + 5), start, -1):
             run = tokens[start:stop]
+            if any_case and key_of(run) in self.state_names:
+                return self.state_names[key_of(run)], stop  # "portland, oregon" in a caption
             if len(run) == 1 and len(run[0].text) == 2 and run[0].text.isupper():
                 state = self.state_forms.get("\0" + run[0].text)
                 if state:
                     return state, stop
                 continue
             if not run[0].capitalised:
+                if any_case:
+                    continue
                 return None, start
             state = self.state_forms.get(key_of(run))
             if state and (len(run) > 1 or run[0].text.lower() != run[0].text):
