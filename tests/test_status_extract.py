@@ -1532,3 +1532,64 @@ def test_complies_inside_a_long_federal_demand_is_not_the_places_stance(extracto
         "Section 1373.</p>"
     )
     assert {("boise-id", "under_review")} == found(extractor, html)
+
+
+def test_the_two_cities_are_the_cities_the_sentence_before_named(extractor):
+    """ "the two cities" after "Providence and Central Falls" are those two, not a later group."""
+    html = (
+        "<p>The cities of Providence and Central Falls, Rhode Island, declined to accept the "
+        "conditions. The Department in turn withheld the two cities' Byrne JAG awards.</p>"
+        "<p>The Justice Department sued Chicago, Los Angeles and Philadelphia in a separate "
+        "case.</p>"
+    )
+    cut = {jid for jid, status in found(extractor, html) if status == "funding_cut"}
+    assert {"providence-ri", "central-falls-ri"} == cut
+
+
+def test_a_count_that_does_not_match_the_places_before_binds_nothing_to_them(extractor):
+    """ "the three cities" after two named cities is not those two."""
+    html = (
+        "<p>The cities of Providence and Central Falls, Rhode Island, declined to accept the "
+        "conditions. The Department in turn withheld the three cities' Byrne JAG awards.</p>"
+    )
+    cut = {jid for jid, status in found(extractor, html) if status == "funding_cut"}
+    assert not cut & {"providence-ri", "central-falls-ri"}
+
+
+def test_a_deadline_sentence_about_the_county_continues_the_letter(extractor):
+    """'The county has until May 2 to ... If it fails to, the department may withhold its
+    grants' warns the county the letter was about, in a sentence naming no federal actor."""
+    html = (
+        "<p>The Justice Department told Dane County in a letter that its jail rules may violate "
+        "federal immigration law.</p><p>The county has until May 2 to submit proof that it "
+        "follows the law. If it fails to, the letter says, the department may withhold its "
+        "grants.</p>"
+    )
+    assert {("dane-county-wi", "non_compliant"), ("dane-county-wi", "warned")} == found(
+        extractor, html
+    )
+
+
+def test_a_sentence_opening_on_it_stands_for_the_place_just_opened_on(extractor):
+    """'Dane County ... before. It was one of six places that got letters asking them to prove
+    they followed federal law' puts Dane County under review."""
+    html = (
+        "<p>Dane County has dealt with the department before. It was one of six places that got "
+        "letters in 2018 asking them to prove they followed federal law.</p>"
+    )
+    assert ("dane-county-wi", "under_review") in found(extractor, html)
+
+
+def test_the_sheriffs_office_stands_for_the_only_county_the_page_names(extractor):
+    """On a page about Marin County, 'the Sheriff's Office policy may violate 8 U.S.C. 1373'
+    is a finding about Marin County; a deadline making it ineligible for grants warns it."""
+    html = (
+        "<p>Marin County received a letter from the Justice Department on May 1.</p><p>The "
+        "letter states that the department has preliminarily determined that the Sheriff's "
+        "Office policy on release dates may violate 8 U.S.C. 1373. It gives the County until "
+        "June 2 to submit more evidence, after which the department may find the County "
+        "ineligible for its grants.</p>"
+    )
+    assert {("marin-county-ca", "non_compliant"), ("marin-county-ca", "warned")} <= found(
+        extractor, html
+    )

@@ -198,7 +198,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
         r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
         r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|"
-        r"compl(?:y|ies|ied)|documentation|documents|records|information|evidence|proof|data|"
+        r"compl(?:y|ies|ied)|follow(?:s|ed)?\s+(?:federal\s+law|the\s+law|section\s+1373)|"
+        r"documentation|documents|records|information|evidence|proof|data|"
         r"certification|opinion|copies|polic(?:y|ies))",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
     ),
@@ -668,7 +669,8 @@ CONSEQUENCE = re.compile(
     r"jeopardi[sz]e|result)|will\s+face|risk\w*\s+(?:losing|the\s+loss)|"
     r"lose\s+(?:\w+\s+)?(?:funding|grants?|money)|be\s+barred|legal\s+action|sue\b|lawsuit|"
     r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk)|(?:available|legal)\s+remedies|"
-    r"(?:suspend|terminat|cancel|revok|claw\w*\s+back)\w*\s+(?:\w+\s+){0,3}?(?:grants?|funds?|funding|awards?))",
+    r"(?:suspend|terminat|cancel|revok|claw\w*\s+back)\w*\s+(?:\w+\s+){0,3}?(?:grants?|funds?|funding|awards?)|"
+    r"ineligib\w*|disqualif\w*|(?:seek|demand)\s+(?:the\s+)?(?:return|repayment)\s+of)",
     FLAGS,
 )
 # A sentence after a deadline that states what happens if it is missed.

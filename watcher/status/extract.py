@@ -124,6 +124,12 @@ PLURAL_REF = re.compile(
     r"|\blocal\s+officials\b",
     re.IGNORECASE,
 )  # fmt: skip
+# A definite plural that points back at places just named: "the two cities", "both counties".
+ANTECEDENT_REF = re.compile(
+    rf"\b(?:the|these|those|(?P<both>both))\s+(?:(?P<n>{COUNT}|\d{{1,2}})\s+)?"
+    r"(?P<noun>cities|counties|states)\b",
+    re.IGNORECASE,
+)
 GENERIC_REF = re.compile(
     r"\b(?:any|every|all|other|some|many|several|most|uncooperative|such)\s+(?:\w+\s+)?"
     r"(?:jurisdictions?|cities|city|states?|counties|places|localities|municipalities)\b"
@@ -258,6 +264,11 @@ EMBEDDED_QUESTION = re.compile(
     r"(?:whether|if)\b",
     re.IGNORECASE,
 )
+# An office that stands for its jurisdiction, named without the jurisdiction's name.
+OFFICE_REF = re.compile(
+    r"\b(?:the\s+)?(?:(?P<county>Sheriff['’]s\s+Office|Sheriff['’]s\s+Department|county\s+jail)|"
+    r"(?P<city>Police\s+Department|police\s+department))\b"
+)
 # A suit told right after one against the federal government: the same kind of suit.
 FOLLOWED_SUIT = re.compile(
     r"\b(?:filed|brought|launched|lodged)\s+(?:its|their|his|her|a|an)\s+(?:own|similar|separate|"
@@ -391,6 +402,7 @@ class PageReading:
     federal_subject: bool = False
     state_official_ref: re.Pattern[str] | None = None  # a state official by surname alone
     suing_federal_block: int = -10  # the last block that told of a place suing the government
+    subject_place: str | None = None  # the place the last sentence opened on
 
 
 @dataclass
@@ -807,6 +819,16 @@ class Extractor:
                 sentence,
                 [_shift(m, -sentence_start) for m, _ in places if m.start >= sentence_start],
             )
+            if not PRONOUN_SUBJECT.match(sentence):
+                # "Milwaukee County has heard from the department before. It was one of ...":
+                # the place a sentence opens on is what a following "It" stands for.
+                opening = [
+                    jid
+                    for m, jid in places
+                    if sentence_start <= m.start <= sentence_start + 4
+                    and not re.match(r"\s*[Ii]t\b", sentence)
+                ]
+                reading.subject_place = opening[0] if opening else None
         return results
 
     def _note_subject(
@@ -1271,6 +1293,34 @@ class Extractor:
                 found.append(jid)
         return found
 
+    def _antecedents(self, reading: PageReading, clause: Clause) -> list[str]:
+        """The places "the two cities", "both counties", "the cities" refer back to: those of
+        that kind named by the nearest earlier sentence of the paragraph that names any."""
+        reference = ANTECEDENT_REF.search(clause.text)
+        if reference is None or clause.block >= len(reading.page.blocks):
+            return []
+        kind = {"cities": "city", "counties": "county", "states": "state"}[
+            reference.group("noun").lower()
+        ]
+        raw = (reference.group("n") or "").lower()
+        size = int(raw) if raw.isdigit() else NUMBERS.get(raw)
+        if reference.group("both"):
+            size = 2
+        text = reading.page.blocks[clause.block].text
+        offset = text.find(clause.sentence)
+        if offset <= 0:
+            return []
+        for _, sentence in reversed(_sentences(text[:offset])):
+            found: list[str] = []
+            for mention in self.names.scan(sentence):
+                jid = None if mention.passing else self.names.resolve(mention, reading.context)
+                place = self.gazetteer.get(jid) if jid else None
+                if place is not None and place.kind == kind and jid not in found:
+                    found.append(place.id)
+            if found:
+                return found if len(found) == size or size is None and len(found) > 1 else []
+        return []
+
     def _anaphora(self, reading: PageReading, kind: str) -> str | None:
         kind = "city" if kind == "metro" else kind
         speaker = self.gazetteer.get(reading.speaker) if reading.speaker else None
@@ -1320,13 +1370,39 @@ class Extractor:
         if proper and proper.group("b"):  # "the City", "some City policies": the page's own
             jid = self._anaphora(reading, proper.group("b").lower())
             return [jid] if jid else None
+        if (
+            reading.subject_place
+            and not reading.federal_subject
+            and clause.sentence.startswith(text)
+            and re.match(r"\s*It\s+(?:was|is|had|has|became|remains|got|received)\b", text)
+        ):
+            return [reading.subject_place]  # "It was one of nine places that got letters"
+        # "the Sheriff's Office policy may violate ...": the office stands for its county.
+        office = None if SINGULAR_REF.search(text) else OFFICE_REF.search(text)
+        if office:
+            kind = "county" if office.group("county") else "city"
+            jid = self._anaphora(reading, kind)
+            named = [j for j in reading.counts if (p := self.gazetteer.get(j)) and p.kind == kind]
+            if jid and (reading.speaker == jid or jid in reading.last_targets or named == [jid]):
+                return [jid]
         numeric = NUMERIC_REF.search(text)
         plural = PLURAL_REF.search(text)
         if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
             return None
+        singular = SINGULAR_REF.search(text)
+        referent = (
+            self._anaphora(reading, (singular.group("a") or singular.group("b")).lower())
+            if singular
+            else None
+        )
         if not (
             rules.FEDERAL_ACTOR.search(clause.sentence)
             or reading.federal_page
+            # "The county has until Nov. 21 to ...": the place a federal letter was just
+            # about, in a sentence that goes on telling that letter.
+            or referent is not None
+            and referent in reading.last_targets
+            and hit.status in {"warned", "under_review"}
             or rules.FEDERAL_ACTOR.search(reading.answer_to)
             # "The lawsuit ... argues that the Act conflicts with federal law": the federal
             # suit the page has already reported speaks.
@@ -1334,6 +1410,9 @@ class Extractor:
             and rules.LAWSUIT_WORD.search(clause.sentence)
         ):
             return None
+        antecedents = self._antecedents(reading, clause)
+        if antecedents:
+            return antecedents
         if numeric or plural:
             size = None
             if numeric:
