@@ -218,3 +218,9 @@ def test_a_lower_case_caption_ignores_one_word_names_that_are_words(finder):
 def test_lower_case_names_in_normal_text_are_not_places(finder):
     """Normal text with capitals does not read "new york" in lower case as a place."""
     assert [] == names(finder, "It was done in a new york minute, Officials said.")
+
+
+def test_a_state_before_local_is_an_adjective(finder):
+    """ "Washington local governments" are governments in the state, not the state."""
+    mentions = finder.scan("DOJ has sued Illinois local governments before.")
+    assert ["adjective"] == [m.passing for m in mentions]

@@ -71,7 +71,7 @@ ADJECTIVE_NOUNS = frozenset(
     """jurisdiction jurisdictions city cities county counties town towns municipality
     municipalities community communities voters residents lawmakers legislators delegation
     congressman congresswoman senator senators democrats republicans native natives
-    sheriffs sheriff police suburbs suburb localities locality governments""".split()
+    sheriffs sheriff police suburbs suburb localities locality governments local""".split()
 )  # fmt: skip
 # People named by their place ("two Evanston residents"): the place is an adjective.
 PEOPLE_NOUNS = frozenset("residents voters natives taxpayers families".split())
