@@ -224,3 +224,8 @@ def test_a_state_before_local_is_an_adjective(finder):
     """ "Washington local governments" are governments in the state, not the state."""
     mentions = finder.scan("DOJ has sued Illinois local governments before.")
     assert ["adjective"] == [m.passing for m in mentions]
+
+
+def test_a_lower_case_caption_reads_everyday_phrases_as_phrases(finder):
+    """In a caption, "the new city council" and "a high point" name no place."""
+    assert [] == names(finder, "the new city council vote was a high point of the night")

@@ -128,6 +128,14 @@ CONSOLIDATED_PART = re.compile(
 )
 
 
+# Place names of two words that spoken English uses as phrases ("the new city council", "a
+# high point"): in a text without capitals they are the phrase.
+EVERYDAY_PHRASES = frozenset(
+    ["new city", "center city", "central city", "national city", "high point", "new hope",
+     "country club", "east village", "mission hill", "sun city", "the villages"]
+)  # fmt: skip
+
+
 # What separates the members of an enumeration: "A, B and C", "A, B, or C", "A & B".
 ENUMERATION_GAP = re.compile(r",\s*|,?\s+(?:and|or|&)\s+")
 
@@ -454,6 +462,8 @@ class NameFinder:
     ) -> bool:
         """Whether a name found in a text without capitals is one such a text may use."""
         stop, candidates, _ = found
+        if key_of(tokens[index:stop]) in EVERYDAY_PHRASES:
+            return False
         words = sum(1 for token in tokens[index:stop] if token.text.isalpha())
         if words >= 2 or any(jid in self.state_names.values() for jid in candidates):
             return True
