@@ -1593,3 +1593,28 @@ def test_the_sheriffs_office_stands_for_the_only_county_the_page_names(extractor
     assert {("marin-county-ca", "non_compliant"), ("marin-county-ca", "warned")} <= found(
         extractor, html
     )
+
+
+def test_it_after_a_sentence_about_the_list_names_its_members(extractor):
+    """'The department posted its sanctuary list. It includes Boise and Reno, and in Oregon it
+    includes Salem' lists the three cities, not Oregon, which only locates Salem."""
+    html = (
+        "<p>The Justice Department on Monday posted its list of sanctuary jurisdictions. It "
+        "includes Boise and the city of Reno, and in Oregon it includes Salem.</p>"
+    )
+    assert {("boise-id", "listed"), ("reno-nv", "listed"), ("salem-or", "listed")} == found(
+        extractor, html
+    )
+
+
+def test_a_claim_that_the_department_agrees_is_not_the_department_speaking(extractor):
+    """'"Reno is a sanctuary city, and the DOJ agrees," a candidate said' lists no one; a list
+    that 'does not include' a place, or 'nothing in which it called' it one, lists it neither."""
+    html = (
+        "<h1>Fact check: the sanctuary list and Reno</h1>"
+        '<p>"Reno is a sanctuary city, and the Justice Department agrees," said candidate '
+        "Lee Park.</p><p>The Justice Department's list of sanctuary jurisdictions does not "
+        "include Reno, and the department pointed to nothing in which it called Reno a "
+        "sanctuary city.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "listed"}

@@ -698,8 +698,18 @@ NEGATION_SCOPE = re.compile(
 )
 
 
+# A relative clause on a negated head: "pointed to nothing else in which it called X ...".
+NEGATED_HEAD = re.compile(
+    r"\b(?:nothing|none|nowhere|no\s+(?:other\s+)?(?:document|statement|record|letter|filing|"
+    r"release)s?)\s+(?:else\s+)?(?:in\s+which|where|that|which)\s+[^.;,]{0,40}$",
+    FLAGS,
+)
+
+
 def negated(before: str) -> bool:
     """Whether the words just before a cue, in its part of the clause, negate it."""
+    if NEGATED_HEAD.search(before):
+        return True
     scope = NEGATION_SCOPE.match(before)
     tail = before[scope.end() :] if scope else before
     if not NEGATION.search(tail):

@@ -269,6 +269,30 @@ OFFICE_REF = re.compile(
     r"\b(?:the\s+)?(?:(?P<county>Sheriff['’]s\s+Office|Sheriff['’]s\s+Department|county\s+jail)|"
     r"(?P<city>Police\s+Department|police\s+department))\b"
 )
+# A sentence whose subject is the list the one before spoke of: "It names the cities of ...".
+LIST_NAMES = re.compile(
+    r"\s*It\s+(?:also\s+)?(?:names|named|includes|included|lists|listed|identifies|identified)\b"
+)
+# Places that only locate or qualify others in an enumeration: "and in New Mexico it names",
+# "the only two New Mexico jurisdictions".
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|near|outside|throughout)\s+(?:the\s+)?$", re.I)
+ADJECTIVE_AFTER = re.compile(
+    rf"\s+(?:{GROUP_NOUN}|jurisdiction|city|county|state|towns?|officials?|leaders?)\b", re.I
+)
+# A claim that the federal government agrees, made by someone else: "... and the Justice
+# Department says so", "the feds agree", "even DOJ admits it".
+CLAIMED_AGREEMENT = re.compile(
+    r"\s+(?:(?:says|said|agrees|agreed|admits|admitted|knows|confirms|confirmed)\s+"
+    r"(?:so|it|as\s+much|that\s+too)\b|agree[sd]?\b(?!\s+to\b))",
+    re.IGNORECASE,
+)
+NOT_INCLUDED = re.compile(
+    r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?(?:include|includes|included|name|names|named|mention|"
+    r"mentions|mentioned|list|lists|listed|contain|contains|contained|said|called|designated|"
+    r"labell?ed|considers?|considered)\b|\bomit(?:s|ted|ting)?\b|"
+    r"\bleav(?:es|ing)\s+(?:\w+\s+){0,3}?(?:off|out)\b",
+    re.IGNORECASE,
+)
 # A suit told right after one against the federal government: the same kind of suit.
 FOLLOWED_SUIT = re.compile(
     r"\b(?:filed|brought|launched|lodged)\s+(?:its|their|his|her|a|an)\s+(?:own|similar|separate|"
@@ -403,6 +427,7 @@ class PageReading:
     state_official_ref: re.Pattern[str] | None = None  # a state official by surname alone
     suing_federal_block: int = -10  # the last block that told of a place suing the government
     subject_place: str | None = None  # the place the last sentence opened on
+    list_spoken_of: bool = False  # the last sentence spoke of a list (for "It names ...")
 
 
 @dataclass
@@ -778,6 +803,17 @@ class Extractor:
                 hits = self._hits(
                     reading, clause_text, sentence, sentence[:clause_start], following
                 )
+                if (
+                    not hits
+                    and in_clause
+                    and clause_start == 0
+                    and reading.sanctuary_list_page
+                    and reading.list_spoken_of
+                ):
+                    # "The department has posted its list. It names Albuquerque and Santa Fe."
+                    names_them = LIST_NAMES.match(clause_text)
+                    if names_them:
+                        hits = [Hit("listed", names_them.end(), "object", "the list names")]
                 if not hits and in_clause and carried:
                     hits = carried  # the places after the colon are what it introduced
                 if not hits and in_clause and answer and index == 0:
@@ -819,6 +855,7 @@ class Extractor:
                 sentence,
                 [_shift(m, -sentence_start) for m, _ in places if m.start >= sentence_start],
             )
+            reading.list_spoken_of = bool(LIST_TITLE.search(sentence))
             if not PRONOUN_SUBJECT.match(sentence):
                 # "Milwaukee County has heard from the department before. It was one of ...":
                 # the place a sentence opens on is what a following "It" stands for.
@@ -985,6 +1022,10 @@ class Extractor:
                 if cue.status == "compliant":
                     masks.append((match.start(), match.end(), cue.status))
                 hits.append(Hit(cue.status, match.start(), cue.binding, cue.name, cue.voiced))
+        # "The list of sanctuary jurisdictions does not include Tucson": the list is named,
+        # the place is not on it.
+        if "list" in lowered and NOT_INCLUDED.search(clause):
+            hits = [h for h in hits if h.status != "listed"]
         # A listing that a removal or clearance ends is not asserted again.
         if any(h.status == "compliant" for h in hits):
             hits = [h for h in hits if h.status != "listed"]
@@ -1137,6 +1178,8 @@ class Extractor:
                         hit.binding == "dispute"
                         and reading.sanctuary_list_page
                         and not NOT_ON_THE_LIST.search(clause.sentence)
+                        # "We are not a sanctuary city, and the department never said we are."
+                        and not NOT_INCLUDED.search(clause.sentence)
                     ):
                         self._add(reading, jid, "listed", evidence, clause.block, when, hit.note)
                 continue
@@ -1144,7 +1187,7 @@ class Extractor:
                 continue
             if hit.voiced and not (
                 reading.federal_page
-                or rules.FEDERAL_SPEAKER_WORDS.search(clause.sentence)
+                or _federal_speaks(clause.sentence)
                 # "It also listed Boston ..." after a sentence about the department.
                 or reading.federal_subject
                 and PRONOUN_SUBJECT.match(clause.sentence)
@@ -1509,6 +1552,15 @@ class Extractor:
 # -- helpers ------------------------------------------------------------------------------------
 
 
+def _federal_speaks(sentence: str) -> bool:
+    """Whether the sentence has the federal government speaking, not someone claiming that it
+    agrees ("Tucson is a sanctuary city, and the Justice Department says so," says an ad)."""
+    return any(
+        not CLAIMED_AGREEMENT.match(sentence, m.end())
+        for m in rules.FEDERAL_SPEAKER_WORDS.finditer(sentence)
+    )
+
+
 def _story_blocks(page: Page) -> list[tuple[int, Block]]:
     """The page's blocks with their indexes, without boilerplate sections."""
     kept = []
@@ -1576,6 +1628,8 @@ def _objects(clause: Clause, position: int) -> list[str]:
         gap = clause.text[previous.end : mention.start]
         if len(re.findall(r"\w+", gap)) > 8 or re.search(r"[“”\"]", gap):
             break
+        if LOCATIVE_BEFORE.search(gap) or ADJECTIVE_AFTER.match(clause.text, mention.end):
+            continue  # "and in New Mexico it names ...": where, not whom
         objects.append(jid)
     return objects
 
