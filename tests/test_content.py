@@ -170,3 +170,16 @@ def test_a_hard_wrapped_text_file_is_read_by_paragraph() -> None:
         "The Department found that the county's policy may violate 8 U.S.C. 1373.",
         "Next.",
     ] == [b.text for b in parse_text(text).blocks]
+
+
+def test_readers_comments_are_not_the_pages_text() -> None:
+    """A comments section marked by id or class is dropped; a class that only contains the
+    word ("comment-policy" on its own, "no-comments") is not a comments section."""
+    html = (
+        "<p>The story.</p>"
+        '<section id="comments"><h3>Comments (2)</h3>'
+        '<div class="comment"><p>The state was sued over this in 2019 and won.</p></div></section>'
+        '<div class="comment-list"><p>Second widget.</p></div>'
+        '<p class="no-comments">Officials declined to comment.</p>'
+    )
+    assert ["The story.", "Officials declined to comment."] == _texts(html)

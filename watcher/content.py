@@ -301,7 +301,24 @@ def _is_dropped(element: etree._Element) -> bool:
         return not any(a.tag == "article" for a in element.iterancestors())
     if tag in LINK_LINE_TAGS and _is_link_line(element):
         return True
+    if _is_comments(element):
+        return True
     return tag in DROPPED_TAGS or element.get("hidden") is not None
+
+
+# Readers' comments under a story ("The state was sued over this in 2019 and won.") are not
+# the page's own text. Sites mark the section by id or class; a whole word of either is
+# matched, so "comment-policy" or "no-comments" do not count, "comments" and "comment-list" do.
+COMMENTS_MARK = re.compile(
+    r"^(?:comments|comment[-_](?:list|section|area|thread|stream|wrapper)|"
+    r"(?:user|reader|article)[-_]comments|disqus[-_]thread)$",
+    re.IGNORECASE,
+)
+
+
+def _is_comments(element: etree._Element) -> bool:
+    marks = [element.get("id") or "", *(element.get("class") or "").split()]
+    return any(COMMENTS_MARK.match(mark) for mark in marks if mark)
 
 
 # "Related: <a>DOJ sues Denver</a> • <a>...</a>": news sites set lines of links to other
