@@ -1618,3 +1618,28 @@ def test_a_claim_that_the_department_agrees_is_not_the_department_speaking(extra
         "sanctuary city.</p>"
     )
     assert set() == {pair for pair in found(extractor, html) if pair[1] == "listed"}
+
+
+def test_the_states_own_act_and_a_towns_ordinance_in_a_list_of_laws(extractor):
+    """'the State's Sanctuary Act, Salem Resolution 12 and Medford Ordinance No. 3 each
+    violate federal law' is a finding for the state the page named, Salem and Medford."""
+    html = (
+        "<p>The Justice Department today sued the State of Oregon, the City of Salem and the "
+        "City of Medford.</p><p>The complaint alleges that the State's Sanctuary Promise Act, "
+        "Salem Resolution 2019-12 and Medford Ordinance No. 20594 each violate federal "
+        "immigration law.</p>"
+    )
+    result = found(extractor, html, DOJ_URL)
+    assert {("or", "non_compliant"), ("salem-or", "non_compliant"),
+            ("medford-or", "non_compliant")} <= result  # fmt: skip
+
+
+def test_a_deadline_given_to_the_governor_warns_the_pages_state(extractor):
+    """'wrote to the Governor and to the Mayor of Salem and gave each until May 1 to end their
+    sanctuary policies' warns Oregon, the state the page is about, and Salem."""
+    html = (
+        "<p>The Justice Department today sued the State of Oregon and the City of Salem.</p>"
+        "<p>In April the Attorney General wrote to the Governor and to the Mayor of Salem and "
+        "gave each until May 1 to identify how they would end their sanctuary policies.</p>"
+    )
+    assert {("or", "warned"), ("salem-or", "warned")} <= found(extractor, html, DOJ_URL)

@@ -143,7 +143,15 @@ GENERIC_REF = re.compile(
 SINGULAR_REF = re.compile(
     r"\b(?:[Tt]he\s+(?P<a>city|county|state)|(?P<b>City|County|State|Metro)(?!\s+of)(?!\s+[A-Z]))\b"
 )
-POSSESSIVE_REF = re.compile(r"\b(?:the|and)\s+(city|county)['’]s\b", re.IGNORECASE)
+POSSESSIVE_REF = re.compile(
+    r"\b(?:the|and)\s+(city|county)['’]s\b|"
+    # "the State's Community Safety and Trust Act": the state's own law, not its officials.
+    r"\b(?:the|and)\s+(state)['’]s\s+(?:[\w-]+\s+){0,5}?(?:law|laws|act|statute|statutes|"
+    r"policy|policies|code|order)\b",
+    re.IGNORECASE,
+)
+# "wrote to the Governor and to the Mayor of Providence": the governor of the page's state.
+GOVERNOR_REF = re.compile(r"\b(?:to|told|warned|notified)\s+the\s+Governor\b(?!\s+of\b)")
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urs|I)\b")
 OFFICIAL_TITLES = (
     (re.compile(r"\b(?:Gov\.|Governor|governor's\s+office)"), "state"),
@@ -1217,10 +1225,15 @@ class Extractor:
                 if status in TARGET_STATUSES and clause.places:
                     # "the city's and county's policies, along with Oregon's statute": the
                     # places by reference are the ones the page just named, with Oregon.
-                    for kind in POSSESSIVE_REF.findall(clause.text):
+                    for kinds in POSSESSIVE_REF.findall(clause.text):
+                        kind = "".join(kinds)
                         referent = self._anaphora(reading, kind.lower())
                         if referent and referent not in targets:
                             targets.append(referent)
+                    if GOVERNOR_REF.search(clause.text):
+                        governed = self._official_state(reading)
+                        if governed and governed not in targets:
+                            targets.append(governed)
                     # "took Minnesota and three of its largest local governments to court,
                     # alleging that their ordinances unlawfully obstruct ...": the three are
                     # the group the page names next.

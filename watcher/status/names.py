@@ -119,6 +119,8 @@ STATE_OFFICES = frozenset("gov governor governors legislature lawmakers legislat
 OFFICE_KINDS = {"gov": "state", "governor": "state", "mayor": "city"}
 # Capitalised words after a state that make the phrase its law ("Oregon Revised Statutes").
 LAW_NAME_WORDS = frozenset("revised statutes code constitution municipal compiled general".split())
+# Words that make a capitalised phrase after a place name the place's own law.
+OWN_LAW_WORDS = frozenset("code ordinance ordinances resolution charter".split())
 
 
 # A county written as the second half of a consolidated government's name: "Louisville/
@@ -671,8 +673,9 @@ class NameFinder:
             and cursor == stop
             and not mention.passing
             and not (has_state and after.base in LAW_NAME_WORDS)  # "Oregon Revised Statutes"
-            # "the Hartford Municipal Code", "Denver Revised Municipal Code": the place's own law.
-            and not any(t.base == "code" for t in tokens[cursor : cursor + 3])
+            # "the Hartford Municipal Code", "Denver Revised Municipal Code", "Central Falls
+            # Ordinance No. 14-2019": the place's own law.
+            and not any(t.base in OWN_LAW_WORDS for t in tokens[cursor : cursor + 3])
         ):
             mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
         if mention.passing == "" and before is not None and before.norm in {"where"}:
