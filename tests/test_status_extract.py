@@ -1643,3 +1643,24 @@ def test_a_deadline_given_to_the_governor_warns_the_pages_state(extractor):
         "gave each until May 1 to identify how they would end their sanctuary policies.</p>"
     )
     assert {("or", "warned"), ("salem-or", "warned")} <= found(extractor, html, DOJ_URL)
+
+
+def test_a_deadline_whose_letter_states_no_consequence_is_no_warning(extractor):
+    """'asks Dane County to certify within 45 days ... The letter does not state any consequence
+    for missing it' is a review, not a warning."""
+    html = (
+        "<p>The Justice Department's letter asks that Dane County certify, within 45 days, that "
+        "it complies with 8 U.S.C. 1373. The county attorney said the letter does not state any "
+        "consequence if the county fails to respond.</p>"
+    )
+    assert {("dane-county-wi", "under_review")} == found(extractor, html)
+
+
+def test_requests_a_place_answers_in_its_daily_work_are_no_review(extractor):
+    """'deputies may not reply to requests for information from ICE' alleged in a complaint
+    puts no one under review."""
+    html = (
+        "<p>The Justice Department sued Dane County on Monday. The complaint alleges that Kent "
+        "County deputies are forbidden to reply to requests for information from ICE.</p>"
+    )
+    assert {("dane-county-wi", "sued")} == found(extractor, html)

@@ -301,6 +301,13 @@ NOT_INCLUDED = re.compile(
     r"\bleav(?:es|ing)\s+(?:\w+\s+){0,3}?(?:off|out)\b",
     re.IGNORECASE,
 )
+# Requests a place answers in its daily work ("barred from responding to requests for
+# information from Homeland Security Investigations"): not a demand of a federal review.
+ROUTINE_REQUESTS = re.compile(
+    r"\b(?:respond\w*|repl(?:y|ies|ied|ying)|honou?r\w*|answer\w*|fulfil\w*|process\w*)\s+"
+    r"(?:to\s+)?(?:routine\s+|federal\s+|such\s+|those\s+|these\s+|any\s+|all\s+)?$",
+    re.IGNORECASE,
+)
 # A suit told right after one against the federal government: the same kind of suit.
 FOLLOWED_SUIT = re.compile(
     r"\b(?:filed|brought|launched|lodged)\s+(?:its|their|his|her|a|an)\s+(?:own|similar|separate|"
@@ -1016,7 +1023,8 @@ class Extractor:
                 if cue.status == "non_compliant" and rules.INSPECTOR_GENERAL.search(clause):
                     continue
                 if cue.status == "under_review" and (
-                    REVIEW_ENDED.search(before)
+                    ROUTINE_REQUESTS.search(before)
+                    or REVIEW_ENDED.search(before)
                     or URGED_TO.search(before)
                     and REVIEW_OPENED.match(match.group(0))
                 ):
@@ -1073,7 +1081,11 @@ class Extractor:
                 or any(h.status == "non_compliant" for h in hits)
                 # "... have 30 days to produce the records. Any that fails to may be subpoenaed."
                 or rules.CONSEQUENCE_IF_MISSED.search(following)
-                and rules.CONSEQUENCE.search(following)
+                # "The letter does not state any consequence": none is stated.
+                and any(
+                    not rules.negated(following[: m.start()])
+                    for m in rules.CONSEQUENCE.finditer(following)
+                )
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
         hits.extend(self._sued_hits(reading, clause, earlier))
