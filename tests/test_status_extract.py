@@ -1664,3 +1664,18 @@ def test_requests_a_place_answers_in_its_daily_work_are_no_review(extractor):
         "County deputies are forbidden to reply to requests for information from ICE.</p>"
     )
     assert {("dane-county-wi", "sued")} == found(extractor, html)
+
+
+def test_a_clearance_of_the_city_the_last_sentence_opened_on(extractor):
+    """'Boise took longer. The department ... found no evidence of a violation after the city
+    revised its policy' clears Boise; with no place opening the sentence before, no one."""
+    html = (
+        "<p>Boise took longer. In May the department said it had found no evidence of a "
+        "violation of Section 1373 after the city revised its jail policy.</p>"
+    )
+    assert {("boise-id", "compliant")} == found(extractor, html)
+    unnamed = (
+        "<p>Reviews took longer. In May the department said it had found no evidence of a "
+        "violation of Section 1373 after the city revised its jail policy.</p>"
+    )
+    assert set() == found(extractor, unnamed)

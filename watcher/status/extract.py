@@ -1431,7 +1431,16 @@ class Extractor:
         """Places a clause without names speaks of; None when it speaks of no one."""
         text = clause.text
         if hit.status == "compliant":
-            return None  # clearances are announced by name
+            # Clearances are announced by name, or right after a sentence that opened on the
+            # place: "New Orleans took longer. ... it found no evidence of a violation after
+            # the city clarified that policy."
+            singular = SINGULAR_REF.search(text)
+            federal = rules.FEDERAL_ACTOR.search(clause.sentence) or reading.federal_page
+            if singular and federal and reading.subject_place and not clause.quoted_name:
+                kind = (singular.group("a") or singular.group("b")).lower()
+                if self._anaphora(reading, kind) == reading.subject_place:
+                    return [reading.subject_place]
+            return None
         if clause.quoted_name:
             return None  # news reports that “Orange County” appears: about the name
         proper = SINGULAR_REF.search(text)
