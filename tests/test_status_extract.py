@@ -1679,3 +1679,90 @@ def test_a_clearance_of_the_city_the_last_sentence_opened_on(extractor):
         "violation of Section 1373 after the city revised its jail policy.</p>"
     )
     assert set() == found(extractor, unnamed)
+
+
+def test_a_promised_lawsuit_is_not_a_lawsuit(extractor):
+    """A list that 'pledges legal action against' places, or a threat of one, sues nobody."""
+    html = (
+        "<p>Leaders of Tucson, Ariz., and Eugene, Ore., said the department's list, which "
+        "pledges legal action against their cities, changes nothing.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}
+
+
+def test_members_among_the_long_named_recipients_get_the_letters_demand(extractor):
+    """'Among the sanctuary cities receiving letters are the Cities of ...' names recipients."""
+    html = (
+        "<p>WASHINGTON - The Attorney General today sent letters to several jurisdictions.</p>"
+        "<p>Among the targeted sanctuary cities receiving letters are the Cities of Denver, "
+        "Boston and Portland, Ore.</p>"
+        "<p>Every letter directs the recipient to certify under oath, on or before October 3, "
+        "2025, that the jurisdiction will comply with Section 1373.</p>"
+    )
+    reviewed = {pair for pair in found(extractor, html, url=DOJ_URL) if pair[1] == "under_review"}
+    assert {
+        ("denver-co", "under_review"), ("boston-ma", "under_review"),
+        ("portland-or", "under_review"),
+    } == reviewed  # fmt: skip
+
+
+# -- list pages and tables ---------------------------------------------------------------------
+
+
+def test_list_page_with_state_headings_and_typed_items_lists_each_entry(extractor):
+    """A list the introduction announces, under state headings, lists items of the heading's state."""
+    items = {
+        "Oregon": ["Multnomah County - County", "Portland - City", "State of Oregon - State"],
+        "Maine": ["Portland (City)", "Cumberland County (County)"],
+        "Virginia": ["Arlington County (County)", "Richmond (City)"],
+    }
+    html = (
+        "<h1>Jurisdictions Obstructing Immigration Enforcement</h1>"
+        "<p>The department has published this list of sanctuary jurisdictions below, grouped "
+        "by state.</p>"
+        + "".join(
+            f"<h3>{state}</h3><ul>" + "".join(f"<li>{item}</li>" for item in entries) + "</ul>"
+            for state, entries in items.items()
+        )
+    )
+    expected = {
+        (jid, "listed")
+        for jid in (
+            "multnomah-county-or", "portland-or", "or", "portland-me",
+            "cumberland-county-me", "arlington-county-va", "richmond-va",
+        )
+    }  # fmt: skip
+    assert expected == found(extractor, html, url="https://www.dhs.gov/example")
+
+
+def test_table_type_column_settles_a_state_without_a_state_cell(extractor):
+    """'| Washington | — | State |' in a list table is the state, not a city named Washington."""
+    rows = [
+        ("Washington", "—", "State"), ("New York", "—", "State"), ("Seattle", "Washington", "City"),
+        ("Buffalo", "New York", "City"), ("Albany County", "New York", "County"),
+    ]  # fmt: skip
+    html = (
+        "<h1>Sanctuary jurisdiction list</h1><table><tr><th>Name</th><th>State</th>"
+        "<th>Type</th></tr>"
+        + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</table>"
+    )
+    expected = {
+        (jid, "listed") for jid in ("wa", "ny", "seattle-wa", "buffalo-ny", "albany-county-ny")
+    }
+    assert expected == found(extractor, html, url=DOJ_URL)
+
+
+def test_labelled_entries_of_a_changes_box_add_and_remove(extractor):
+    """'Removed: X, after ...' in a list page's changes box takes X off the list."""
+    html = (
+        "<h1>Sanctuary Jurisdiction List</h1><h2>What changed in this revision</h2><ul>"
+        "<li>Dropped – Ithaca, New York, once the council rescinded its resolution.</li>"
+        "<li>Newly added: Santa Fe, New Mexico.</li></ul>"
+        "<ul>" + "".join(f"<li>{name}</li>" for name in ("Chicago", "Boston", "Denver",
+        "Seattle", "Newark", "Santa Fe, New Mexico")) + "</ul>"
+    )  # fmt: skip
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert ("ithaca-ny", "compliant") in pairs
+    assert ("ithaca-ny", "listed") not in pairs
+    assert ("santa-fe-nm", "listed") in pairs

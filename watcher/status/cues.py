@@ -197,7 +197,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "under_review",
         r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
         r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
-        r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,60}?\b(?:complian\w*|"
+        r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,90}?\b(?:complian\w*|"
         r"compl(?:y|ies|ied)|follow(?:s|ed)?\s+(?:federal\s+law|the\s+law|section\s+1373)|"
         r"documentation|documents|records|information|evidence|proof|data|"
         r"certification|opinion|copies|polic(?:y|ies))",
@@ -654,6 +654,8 @@ SUED_TRIGGER = re.compile(
 LAWSUIT_WORD = re.compile(r"\b(?:su(?:ed|es|ing|e)|lawsuits?|suit|complaint|litigation)\b", FLAGS)
 SUED_BLOCKED = re.compile(
     r"\b(?:would|will|could|might|may|shall|threat\w*\s+to|plans?\s+to|vow\w*\s+to|intends?\s+to|"
+    # "promises legal action against them": an announced intention, no suit yet
+    r"promis\w*|pledg\w*|threaten\w*|vow\w*|"
     r"if|unless|to|whether|consider\w*)\s+(?:\w+\s+)?$",
     FLAGS,
 )

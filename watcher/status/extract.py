@@ -85,7 +85,7 @@ CATEGORY_KIND = {
 # Clauses that name the recipients of the letters or the members of a list.
 MEMBERSHIP = re.compile(
     r"\b(?:letters?|notices?|notifications?)\b[^.;]{0,40}?\b(?:went|were\s+sent|was\s+sent|were\s+addressed|was\s+addressed|"
-    r"addressed|sent|going)\s+to\b|\bletters?\s+to\b|\bamong\s+(?:those|the\s+\w+|them)\s+(?:receiving|"
+    r"addressed|sent|going)\s+to\b|\bletters?\s+to\b|\bamong\s+(?:those|the\s+(?:[\w-]+\s+){0,2}?\w+|them)\s+(?:receiving|"
     r"that\s+received|who\s+received|getting|named|cited|targeted)|\b(?:is|are|was|were)\s+(?:also\s+)?"
     r"(?:on|among)\s+(?:the|this)\s+list\b|\bon\s+the\s+list\b|\b(?:cities|jurisdictions|places|counties|"
     r"states)\s+(?:cited|named|targeted|identified)\s+(?:by|in)\b|\bsent\s+(?:\w+\s+)?letters?\s+to\b|"
@@ -119,6 +119,7 @@ COUNTED_GROUP = re.compile(
 PLURAL_REF = re.compile(
     r"\b(?:the|these|those|each\s+of\s+these|all\s+of\s+these|both)\s+" + GROUP_NOUN
     + r"|\beach\s+(?:jurisdiction|recipient|city|county|state)\b"
+    r"|\bevery\s+(?:letter|recipient)\b|\bthe\s+recipient\b"
     r"|\b(?:the|these|its|their)\s+letters\b"
     r"|\b(?:department|justice\s+department|doj)'s\s+letters\b|\b(?:they|them|their|each)\b"
     r"|\blocal\s+officials\b",
@@ -203,6 +204,13 @@ PUBLISHED_PLACES = re.compile(
     r"counties)\b",
     re.IGNORECASE,
 )
+# The page itself holds the list: "the following list of ...", "the list below", "are listed
+# alphabetically by state".
+LIST_HERE = re.compile(
+    r"\b(?:the\s+following|this)\s+(?:[\w-]+\s+){0,2}?list\b|\blist\s+below\b|"
+    r"\bare\s+listed\s+(?:below|alphabetically)\b",
+    re.IGNORECASE,
+)
 THESE_SANCTUARIES = re.compile(
     r"\b(?:these|the\s+following|the\s+listed)\s+sanctuary\s+(?:jurisdictions|cities|counties)\b",
     re.IGNORECASE,
@@ -226,8 +234,11 @@ ON_THE_LIST = re.compile(
 # On a page about a sanctuary list, "This update adds X" / "It removes Y": the subject is the
 # list (or its update), so X joins it and Y leaves it.
 LIST_CHANGE = re.compile(
-    r"^\W*(?:it|this|the\s+(?:new\s+|latest\s+)?(?:update|revision|version|list|edition)|this\s+"
-    r"(?:update|revision|version|list|edition))\s+(?:also\s+)?(?P<change>adds|removes|drops)\b",
+    r"^\W*(?:(?:it|this|the\s+(?:new\s+|latest\s+)?(?:update|revision|version|list|edition)|this\s+"
+    r"(?:update|revision|version|list|edition))\s+(?:also\s+)?(?P<change>adds|removes|drops)\b|"
+    # A labelled entry of a changes box: "Removed: East Lansing, Michigan, after ...".
+    r"(?P<label>added|additions?|newly\s+(?:added|listed)|removed|removals?|dropped|deleted|"
+    r"delisted)\s*(?:\([^)]{0,30}\)\s*)?[:–—-]\s)",
     re.IGNORECASE,
 )
 # "Bexar County does not appear on the list ... because it is not a sanctuary jurisdiction":
@@ -380,6 +391,10 @@ TOPIC = re.compile(
 )
 CELL_KINDS = {"city": "city", "town": "city", "county": "county", "parish": "county",
               "state": "state"}  # fmt: skip
+ITEM_KIND = re.compile(
+    r"(?:\(|\s[–—-]\s*)(?P<kind>city|town|county|parish|state)(?:\s+and\s+county)?\)?\s*$",
+    re.IGNORECASE,
+)
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 
 
@@ -443,6 +458,7 @@ class PageReading:
     suing_federal_block: int = -10  # the last block that told of a place suing the government
     subject_place: str | None = None  # the place the last sentence opened on
     list_spoken_of: bool = False  # the last sentence spoke of a list (for "It names ...")
+    heading_state: str = ""  # the state the last heading names and nothing else ("Arizona")
 
 
 @dataclass
@@ -613,11 +629,17 @@ class Extractor:
                 continue  # a row's type column ("City") before the next row's place
             cell = blocks[index + 1][1]
             state = self._state_cell(cell.text) if cell.tag == "td" else None
-            if state is None:
+            # "| New York | — | State |": no state for a state itself; its type says what it is.
+            empty = cell.tag == "td" and re.fullmatch(r"[\s—–-]+|n/?a", cell.text, re.I)
+            if state is None and not empty:
                 continue
             kind = ""
             if index + 2 < len(blocks) and blocks[index + 2][1].tag == "td":
                 kind = CELL_KINDS.get(blocks[index + 2][1].text.strip().lower(), "")
+            if state is None:
+                if not kind:
+                    continue
+                state = ""
             rows[position] = (state, kind)
             rows[blocks[index + 1][0]] = ("", "state cell")
         return rows
@@ -640,7 +662,13 @@ class Extractor:
     ) -> bool:
         """A page that is itself a list: titled a list, with many items that are just names."""
         heads = [page.title] + [b.text for _, b in blocks if b.is_heading][:2]
-        if not any(LIST_TITLE.search(h) or PUBLISHED_PLACES.search(h) for h in heads):
+        # "DHS has compiled the following list of sanctuary jurisdictions.": an introduction
+        # before the first item may say what the page is when its title does not.
+        first_item = next((i for i, (_, b) in enumerate(blocks) if b.is_item), len(blocks))
+        intro = [b.text for _, b in blocks[:first_item] if not b.is_heading]
+        if not any(LIST_TITLE.search(h) or PUBLISHED_PLACES.search(h) for h in heads) and not any(
+            LIST_HERE.search(text) for text in intro
+        ):
             return False
         # "DHS Publishes Updated List of Non-Cooperative Jurisdictions": the title need not
         # say "sanctuary" when the page says what the list is ("These sanctuary jurisdictions").
@@ -706,6 +734,8 @@ class Extractor:
                 continue
             if block.is_heading:
                 reading.answer_to, answer = "", []
+                # "<h2>Arizona</h2><ul><li>Tucson (City)</li>": the heading qualifies the items.
+                reading.heading_state = self._state_cell(text) or ""
             if NEGATIVE_ANSWER.match(text):
                 answer = []
             clauses_hits = self._read_block(reading, position, block, scanned[position], answer)
@@ -741,6 +771,14 @@ class Extractor:
                 mentions = [replace(mention, qualifier=state)]
             elif state in mention.candidates:
                 kind_hint = "state"  # "| Washington | WA | State |", "| Washington | Washington |"
+            kind_hint = cell_kind if cell_kind in {"city", "county", "state"} else kind_hint
+        elif reading.heading_state and len(mentions) == 1 and mentions[0].qualifier is None:
+            if self.names._fits_state(mentions[0].candidates, reading.heading_state):
+                mentions = [replace(mentions[0], qualifier=reading.heading_state)]
+        # "Pima County (County)", "Denver (City and County)", "Hartford - City": the item's type.
+        item_kind = ITEM_KIND.search(block.text)
+        if item_kind and not kind_hint:
+            kind_hint = CELL_KINDS[item_kind.group("kind").lower()]
         places = self._resolve(reading, mentions, kind_hint)
         if not places:
             # "The complaint makes the following claims: - The county's executive order ... is
@@ -1054,8 +1092,10 @@ class Extractor:
         )
         change = LIST_CHANGE.search(clause) if reading.sanctuary_list_page else None
         if change and not any(h.status in ("listed", "compliant") for h in hits):
-            status = "listed" if change.group("change") == "adds" else "compliant"
-            hits.append(Hit(status, change.start("change"), "clause", "list update"))
+            word = (change.group("change") or change.group("label")).lower()
+            status = "listed" if word.startswith(("add", "newly")) else "compliant"
+            start = change.start("change") if change.group("change") else change.start("label")
+            hits.append(Hit(status, start, "clause", "list update"))
         if on_list is None and "our" in lowered and rules.FEDERAL_SPEAKER_WORDS.search(sentence):
             # A federal official speaking of "our list" ("BONDI: Jersey City is on our list").
             on_list = OUR_LIST.search(clause)
