@@ -1710,7 +1710,7 @@ def test_members_among_the_long_named_recipients_get_the_letters_demand(extracto
 
 
 def test_list_page_with_state_headings_and_typed_items_lists_each_entry(extractor):
-    """A list the introduction announces, under state headings, lists items of the heading's state."""
+    """A list its introduction announces lists each item, qualified by its state heading."""
     items = {
         "Oregon": ["Multnomah County - County", "Portland - City", "State of Oregon - State"],
         "Maine": ["Portland (City)", "Cumberland County (County)"],
