@@ -1766,3 +1766,24 @@ def test_labelled_entries_of_a_changes_box_add_and_remove(extractor):
     assert ("ithaca-ny", "compliant") in pairs
     assert ("ithaca-ny", "listed") not in pairs
     assert ("santa-fe-nm", "listed") in pairs
+
+
+def test_a_place_that_chose_to_be_a_sanctuary_is_listed_by_a_federal_voice(extractor):
+    """'X has chosen to be a sanctuary city', said by DOJ, lists X."""
+    html = (
+        "<p>“Boston decided to become a sanctuary city, and Oregon became a sanctuary state "
+        "long ago,” said the Deputy Attorney General.</p>"
+    )
+    assert {("boston-ma", "listed"), ("or", "listed")} == found(extractor, html, url=DOJ_URL)
+
+
+def test_suits_challenging_laws_in_places_sue_each_place(extractor):
+    """'filed suits challenging the sanctuary policies of A and B; C' sues every place named."""
+    html = (
+        "<p>The Department earlier brought lawsuits challenging the sanctuary policies of "
+        "Newark and Paterson, N.J.; Washington State; and King County.</p>"
+    )
+    assert {
+        ("newark-nj", "sued"), ("paterson-nj", "sued"), ("wa", "sued"),
+        ("king-county-wa", "sued"),
+    } == found(extractor, html, url=DOJ_URL)  # fmt: skip

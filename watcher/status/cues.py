@@ -462,6 +462,16 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         anchors=("sanctuary",),
         voiced=True,
     ),
+    # "Denver has chosen to be a sanctuary city", "Maine became a sanctuary state", as a
+    # federal official says it.
+    _cue(
+        "listed",
+        r"\b(?:(?:chose|chosen|choos\w*|decided|opted|elected)\s+to\s+(?:be|become|remain)|"
+        r"became|become|becoming|turned\s+into)\s+(?:an?\s+)?[“\"'‘]?sanctuary[”\"'’]?\s+"
+        r"(?:jurisdictions?|cit(?:y|ies)|states?|count(?:y|ies))\b",
+        anchors=("sanctuary",),
+        voiced=True,
+    ),
     # An appositive: "In Philadelphia, a sanctuary city, jail officials released ...".
     _cue(
         "listed",
@@ -648,7 +658,11 @@ SUED_TRIGGER = re.compile(
     r"\bnames?\s+as\s+defendants\b|\b(?:named|listed)\s+as\s+defendants\s+(?:are|were)\b|"
     # "took Los Angeles to court", "a complaint filed in June names Los Angeles"
     r"\b(?:took|take|takes|taken|taking|haul\w*|drag\w*)\b(?=[^;.]{0,60}?\b(?:to|into)\s+court\b)|"
-    r"\bcomplaints?\b(?:\s+\w+){0,4}?\s+names\b",
+    r"\bcomplaints?\b(?:\s+\w+){0,4}?\s+names\b|"
+    # "filed suits challenging sanctuary laws in Illinois, Chicago and Cook County"
+    r"\b(?:lawsuits?|suits?|complaints?|actions?)\s+challenging\s+(?:[\w’'-]+\s+){0,3}?"
+    + POLICY_NOUN
+    + r"\s+(?:in|of)\b",
     FLAGS,
 )
 LAWSUIT_WORD = re.compile(r"\b(?:su(?:ed|es|ing|e)|lawsuits?|suit|complaint|litigation)\b", FLAGS)
