@@ -1787,3 +1787,12 @@ def test_suits_challenging_laws_in_places_sue_each_place(extractor):
         ("newark-nj", "sued"), ("paterson-nj", "sued"), ("wa", "sued"),
         ("king-county-wa", "sued"),
     } == found(extractor, html, url=DOJ_URL)  # fmt: skip
+
+
+def test_a_city_that_has_sued_its_state_makes_no_federal_suit(extractor):
+    """'X, the city that ... and has sued the State of Y' is X suing: Y is not sued."""
+    html = (
+        "<p>Reaction came fastest from Escondido, the San Diego County city that passed a "
+        "resolution against the law in May and has sued the State of California over it.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}

@@ -1744,10 +1744,12 @@ def _place_sues(clause: Clause, hit: Hit, federal_subject: bool = False) -> bool
             return False
         return bool(subject) and not rules.FEDERAL_ACTOR.search(clause.text[:verb])
     between = clause.text[before[-1][0].end : verb]
-    if re.search(r"\b(?:was|were|been|being|be|is|are|has|have|had)\s+(?:\w+\s+)?$", between):
+    if re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$", between):
         return False  # "Denver was sued", "Chicago has been sued"
+    # "Chicago, which the department sued": a relative clause with its own subject; but in
+    # "the city that declared itself ... and has sued the State" the place still acts.
     return not rules.FEDERAL_ACTOR.search(between) and not re.search(
-        r"\b(?:which|whom|that)\b", between
+        r"\b(?:which|whom|that)\s+(?!(?:has|have|had|is|was|also|then|later|\w+ed)\b)", between
     )
 
 
