@@ -1796,3 +1796,42 @@ def test_a_city_that_has_sued_its_state_makes_no_federal_suit(extractor):
         "resolution against the law in May and has sued the State of California over it.</p>"
     )
     assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}
+
+
+def test_table_read_through_its_caption_and_columns(extractor):
+    """A caption of suits makes rows defendants; later cells of a row speak of its place."""
+    html = (
+        "<h1>Tracking the sanctuary list and the lawsuits</h1>"
+        "<table><caption>Complaints filed by the United States, 2025</caption>"
+        "<tr><th>Defendant</th><th>Court</th><th>Response from City Hall</th></tr>"
+        "<tr><td>City of Newark; State of New Jersey</td><td>D.N.J.</td>"
+        "<td>Mayor Ras Baraka: the city's ordinance is lawful.</td></tr>"
+        "<tr><td>Hoboken</td><td>D.N.J.</td><td>No comment.</td></tr>"
+        "<tr><td>Santa Fe, N.M.</td><td>D.N.M.</td><td>Declined to comment.</td></tr></table>"
+        "<h2>Who left the list</h2>"
+        "<table><tr><th>Place</th><th>Listed in August?</th><th>Since then</th></tr>"
+        "<tr><td>Ithaca, N.Y.</td><td>Yes</td><td>Taken off the list in October</td></tr>"
+        "<tr><td>Burlington, Vt.</td><td>No</td><td>—</td></tr>"
+        "<tr><td>Eugene, Ore.</td><td>Yes</td><td>Still listed</td></tr></table>"
+    )
+    expected = {
+        ("newark-nj", "sued"), ("nj", "sued"), ("hoboken-nj", "sued"), ("santa-fe-nm", "sued"),
+        ("newark-nj", "contests"), ("ithaca-ny", "compliant"), ("eugene-or", "listed"),
+    }  # fmt: skip
+    assert expected == found(extractor, html)
+
+
+def test_a_group_demand_with_a_later_consequence_reaches_the_members_named_after(extractor):
+    """Letters to 'a dozen cities' with a deadline and, after a semicolon, a subpoena reach
+    the places named later ('some were new, among them A and B'), even beside a letter link."""
+    html = (
+        "<p>The Justice Department this week mailed letters to a dozen cities and counties "
+        "demanding every document about their jail policies. The cities have until March 9 to "
+        "produce the records; the department said that a city that fails to do so will be served "
+        "with a subpoena. Several were first-time targets, among them Tucson, Ariz., and "
+        "Dayton, Ohio.</p><p>Read the letter sent to Tucson</p>"
+    )
+    assert {
+        ("tucson-az", "under_review"), ("tucson-az", "warned"),
+        ("dayton-oh", "under_review"), ("dayton-oh", "warned"),
+    } == found(extractor, html)  # fmt: skip

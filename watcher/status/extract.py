@@ -92,7 +92,7 @@ MEMBERSHIP = re.compile(
     r"\brecipients?\s+(?:were|are|include)|\b(?:the|these|those)\s+(?:\w+\s+)?(?:jurisdictions|"
     r"cities|counties|places|localities)\s+(?:are|include|included)\s*:?\s+(?-i:[A-Z])|"
     # The members of a group just counted: "Among them were Chicago ...; the others included"
-    r"^\s*(?:and\s+)?among\s+them\s+(?:were|are|was|is)\b|"
+    r"(?:^|,)\s*(?:and\s+)?among\s+them\s+(?:(?:were|are|was|is)\b|(?-i:[A-Z]))|"
     r"^\s*(?:and\s+)?(?:the\s+)?(?:others|rest)\s+(?:were|are|included?|being)\b",
     re.IGNORECASE,
 )
@@ -395,6 +395,30 @@ ITEM_KIND = re.compile(
     r"(?:\(|\s[–—-]\s*)(?P<kind>city|town|county|parish|state)(?:\s+and\s+county)?\)?\s*$",
     re.IGNORECASE,
 )
+# A table of the government's lawsuits: "United States as plaintiff", "Suits filed by the
+# Justice Department", "DOJ sanctuary lawsuits".
+SUITS_CAPTION = re.compile(
+    r"\b(?:united\s+states|the\s+government|federal\s+government)\s+as\s+plaintiff\b|"
+    r"\b(?:lawsuits|suits|complaints|cases)\s+(?:filed|brought)\s+by\s+the\s+(?:united\s+states|"
+    r"justice\s+department|department\s+of\s+justice|federal\s+government|administration)\b|"
+    r"\b(?:doj|justice\s+department|federal|government)(?:['’]s)?\s+(?:sanctuary\s+)?"
+    r"(?:lawsuits|suits)\b",
+    re.IGNORECASE,
+)
+# A caption that says its rows are a list's members ("Sanctuary jurisdictions identified by DHS").
+LIST_CAPTION = re.compile(
+    r"\blist\b|\b(?:sanctuary|non-?cooperative)\s+(?:jurisdictions|cities|counties|states|places)\b",
+    re.IGNORECASE,
+)
+LIST_QUESTION = re.compile(r"\blist\b[^?]*\?\s*$|^\s*(?:listed|on\s+(?:the\s+)?list)\b", re.I)
+NO_CELL = re.compile(r"no\b\.?|not\s+listed|[—–-]", re.IGNORECASE)
+OFFICIALS_COLUMN = re.compile(
+    r"\b(?:officials?|mayor|governor|executive|sheriff|council|city\s+hall|response|responded|"
+    r"reaction|says|said|stance|position)\b",
+    re.IGNORECASE,
+)
+OFFICE_KIND = re.compile(r"\b(?:mayor|governor|county\s+executive|sheriff)\b", re.IGNORECASE)
+OFFICE_KINDS = {"mayor": "city", "governor": "state", "county": "county", "sheriff": "county"}
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 
 
@@ -431,6 +455,15 @@ class Pending:
 
 
 @dataclass
+class TableCell:
+    """Where a table cell sits: its column's header, its row, the table's caption."""
+
+    column: str  # the header of the cell's column
+    first: bool  # the cell opens its row: it names the row's place
+    caption: str  # the table's caption ("" when it has none)
+
+
+@dataclass
 class PageReading:
     """The state of reading one page."""
 
@@ -459,6 +492,9 @@ class PageReading:
     subject_place: str | None = None  # the place the last sentence opened on
     list_spoken_of: bool = False  # the last sentence spoke of a list (for "It names ...")
     heading_state: str = ""  # the state the last heading names and nothing else ("Arizona")
+    cells: dict[int, TableCell] = field(default_factory=dict)  # table cells by position
+    item_places: list[str] = field(default_factory=list)  # the places of the last item read
+    row_places: list[str] = field(default_factory=list)  # the place of the table row being read
 
 
 @dataclass
@@ -527,6 +563,7 @@ class Extractor:
         scanned = self._scan_blocks(blocks, context)
         inferred = speaker if speaker and self.gazetteer.is_known(speaker) else None
         inferred = inferred or self._site_speaker(page, context)
+        cells = _table_cells(blocks, scanned)
         reading = PageReading(
             page=page,
             context=context,
@@ -534,7 +571,8 @@ class Extractor:
             federal_page=_is_federal_page(page),
             sanctuary_list_page=_mentions_sanctuary_list(blocks),
             on_topic=any(TOPIC.search(block.text) for _, block in blocks),
-            row_states=self._row_states(blocks),
+            row_states=self._row_states(blocks, cells),
+            cells=cells,
             lawmakers={m.group("surname") for _, b in blocks for m in LAWMAKER.finditer(b.text)},
         )
         officials = {
@@ -616,7 +654,9 @@ class Extractor:
                 found.add(jid)
         return found.pop() if len(found) == 1 else None
 
-    def _row_states(self, blocks: list[tuple[int, Block]]) -> dict[int, tuple[str, str]]:
+    def _row_states(
+        self, blocks: list[tuple[int, Block]], cells: Mapping[int, TableCell] = {}
+    ) -> dict[int, tuple[str, str]]:
         """Table cells whose row gives the state in a cell of its own: position -> (state, kind).
 
         "| Kansas City | KS | City |": the next cells qualify the place named in this one.
@@ -628,6 +668,8 @@ class Extractor:
             if block.text.strip().lower() in CELL_KINDS:
                 continue  # a row's type column ("City") before the next row's place
             cell = blocks[index + 1][1]
+            if blocks[index + 1][0] in cells and cells[blocks[index + 1][0]].first:
+                continue  # "| Oct. 31 |" then the next row's "| Nevada |": no state column
             state = self._state_cell(cell.text) if cell.tag == "td" else None
             # "| New York | — | State |": no state for a state itself; its type says what it is.
             empty = cell.tag == "td" and re.fullmatch(r"[\s—–-]+|n/?a", cell.text, re.I)
@@ -708,10 +750,27 @@ class Extractor:
             if category:
                 kind_hint = _category_kind(category.group("kind"))
                 continue
+            item_intro, item_list_page = intro, list_page
+            if position in reading.cells:
+                cell = reading.cells[position]
+                if not cell.first:
+                    if self._read_cell(reading, position, block, scanned[position]):
+                        continue
+                else:
+                    # The caption says what the table's rows are; one that names no list
+                    # lists no row.
+                    item_intro = self._caption_hits(reading, cell.caption) or intro
+                    item_list_page = list_page and (
+                        not cell.caption or bool(LIST_CAPTION.search(cell.caption))
+                    )
+                    reading.item_places = []
             if block.is_item:
                 hits = self._read_item(
-                    reading, position, block, scanned[position], kind_hint, intro, list_page
-                )
+                    reading, position, block, scanned[position], kind_hint, item_intro,
+                    item_list_page,
+                )  # fmt: skip
+                if position in reading.cells and reading.cells[position].first:
+                    reading.row_places = list(reading.item_places)
                 if intro_group is not None and hits is not None:
                     intro_group.members.extend(hits)
                     if intro_is_membership:
@@ -748,6 +807,64 @@ class Extractor:
         if intro_group is not None:
             self._close_group(reading, intro_group)
 
+    def _read_cell(
+        self,
+        reading: PageReading,
+        position: int,
+        block: Block,
+        mentions: list[RawMention],
+    ) -> bool:
+        """A later cell of a table row, read through its column; False: read it as an item.
+
+        "Removed from the list" or "is lawful" in a later cell of the row, naming no place of
+        its own, is said of the row's place; "No" under "On the August list?" unlists it.
+        """
+        cell = reading.cells[position]
+        if not reading.row_places or any(not m.passing for m in mentions):
+            return False
+        text = block.text.strip()
+        if LIST_QUESTION.search(cell.column) and NO_CELL.fullmatch(text):
+            # "| Anne Arundel County | On the August list? No |": not on the list.
+            self._unlist_row(reading)
+            return True
+        when = event_date(text, reading.page.published)
+        for hit in self._hits(reading, text, text):
+            status = "contests" if hit.binding in {"contests", "stance"} else hit.status
+            if status == "contests" and not OFFICIALS_COLUMN.search(cell.column + " " + text):
+                continue
+            if status == "compliant":
+                self._unlist_row(reading)
+            places = reading.row_places
+            office = OFFICE_KIND.search(text) if status == "contests" else None
+            if office:
+                # "Mayor Mike Johnston: ..." in the row of "State of Colorado; City and County of
+                # Denver" speaks for the city.
+                kind = OFFICE_KINDS[office.group(0).lower().split()[0]]
+                places = [j for j in places if self.gazetteer.get(j).kind == kind]  # type: ignore[union-attr]
+            for jid in places:
+                self._add(reading, jid, status, text, position, when, f"table row: {hit.note}")
+        return True
+
+    def _caption_hits(self, reading: PageReading, caption: str) -> list[Hit]:
+        """The federal statuses a table's caption gives every row ("Sanctuary suits filed ...")."""
+        if not caption:
+            return []
+        hits = [
+            h
+            for h in self._hits(reading, caption, caption)
+            if h.status in FEDERAL_STATUSES and h.binding not in {"stance", "contests"}
+        ]
+        if not hits and SUITS_CAPTION.search(caption):
+            hits = [Hit("sued", 0, "clause", "a table of the government's suits")]
+        return hits
+
+    def _unlist_row(self, reading: PageReading) -> None:
+        """Take back the listing a list page gave the row's place as a bare name."""
+        for jid in reading.row_places:
+            finding = reading.findings.get((jid, "listed"))
+            if finding is not None and finding.note == "list item: list page item":
+                del reading.findings[(jid, "listed")]
+
     def _close_group(self, reading: PageReading, group: Group) -> None:
         if group.members and group.target:
             reading.groups.append(group)
@@ -780,6 +897,7 @@ class Extractor:
         if item_kind and not kind_hint:
             kind_hint = CELL_KINDS[item_kind.group("kind").lower()]
         places = self._resolve(reading, mentions, kind_hint)
+        reading.item_places = [jid for _, jid in places]
         if not places:
             # "The complaint makes the following claims: - The county's executive order ... is
             # preempted by federal law": an item without a name refers like running text.
@@ -1115,16 +1233,18 @@ class Extractor:
         # deadline stated by what follows from missing it, not a negated one.
         missed = deadline and rules.CONSEQUENCE_IF_MISSED.search(clause, 0, deadline.start())
         if deadline and (missed or not rules.negated(clause[: deadline.start()])):
+            # What follows the deadline: the sentence's later clauses ("...; any jurisdiction
+            # that fails to do so will be served with a subpoena"), then the next sentence.
+            later = sentence[sentence.find(clause) + len(clause) :] + " " + following
             if (
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
                 or any(h.status == "non_compliant" for h in hits)
                 # "... have 30 days to produce the records. Any that fails to may be subpoenaed."
-                or rules.CONSEQUENCE_IF_MISSED.search(following)
+                or rules.CONSEQUENCE_IF_MISSED.search(later)
                 # "The letter does not state any consequence": none is stated.
                 and any(
-                    not rules.negated(following[: m.start()])
-                    for m in rules.CONSEQUENCE.finditer(following)
+                    not rules.negated(later[: m.start()]) for m in rules.CONSEQUENCE.finditer(later)
                 )
             ):
                 hits.append(Hit("warned", deadline.start(), "clause", "deadline with consequence"))
@@ -1766,6 +1886,42 @@ def _joint_subjects(clause: Clause, position: int) -> list[str]:
             break
         subjects.insert(0, (mention, jid))
     return list(dict.fromkeys(jid for _, jid in subjects))
+
+
+def _table_cells(
+    blocks: list[tuple[int, Block]], scanned: dict[int, list[RawMention]]
+) -> dict[int, TableCell]:
+    """The cells of each table whose rows can be told apart, by position.
+
+    Empty cells leave no block, so a row is known only when the header row's length divides
+    the cells into rows that each open on a place name ("| Boston | Sept. 4 | D. Mass. |").
+    """
+    cells: dict[int, TableCell] = {}
+    index = 0
+    while index < len(blocks):
+        if blocks[index][1].tag not in {"caption", "th", "td"}:
+            index += 1
+            continue
+        caption = ""
+        while index < len(blocks) and blocks[index][1].tag == "caption":
+            caption = blocks[index][1].text
+            index += 1
+        headers = []
+        while index < len(blocks) and blocks[index][1].tag == "th":
+            headers.append(blocks[index][1].text)
+            index += 1
+        body = []
+        while index < len(blocks) and blocks[index][1].tag == "td":
+            body.append(blocks[index][0])
+            index += 1
+        width = len(headers)
+        if width < 2 or not body or len(body) % width:
+            continue
+        if not all(scanned.get(body[row]) for row in range(0, len(body), width)):
+            continue
+        for number, position in enumerate(body):
+            cells[position] = TableCell(headers[number % width], number % width == 0, caption)
+    return cells
 
 
 def _shift(mention: RawMention, delta: int) -> RawMention:
