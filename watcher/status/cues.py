@@ -245,7 +245,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "under_review",
         r"\b(?:demand\w*|request\w*|seek\w*|sought)\s+(?:any|all|the|that|copies\s+of)?\s*"
-        r"(?:\w+\s+)?(?:orders|directives|guidance|records|documents|documentation|information|"
+        r"(?:\w+\s+)?(?:orders|directives|guidance|records|documents?|documentation|information|"
         r"data|communications)\b",
         anchors=("demand", "request", "seek", "sought"),
     ),
