@@ -1835,3 +1835,21 @@ def test_a_group_demand_with_a_later_consequence_reaches_the_members_named_after
         ("tucson-az", "under_review"), ("tucson-az", "warned"),
         ("dayton-oh", "under_review"), ("dayton-oh", "warned"),
     } == found(extractor, html)  # fmt: skip
+
+
+def test_a_suit_naming_a_place_as_defendant_sues_it_not_the_court_town(extractor):
+    """'a complaint in federal court in Trenton naming Hoboken as a defendant' sues Hoboken."""
+    html = (
+        "<p>The Justice Department filed a complaint in federal court in Trenton on Monday, "
+        "naming Hoboken as a co-defendant.</p>"
+    )
+    assert {("hoboken-nj", "sued")} == found(extractor, html)
+
+
+def test_the_citys_own_lawsuit_does_not_sue_the_city(extractor):
+    """'a hearing in the county's lawsuit over grant conditions': the county is the plaintiff."""
+    html = (
+        "<p>A judge in Seattle scheduled a June hearing in the county's lawsuit over "
+        "conditions on federal grants, King County officials said.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}

@@ -659,6 +659,9 @@ SUED_TRIGGER = re.compile(
     # "took Los Angeles to court", "a complaint filed in June names Los Angeles"
     r"\b(?:took|take|takes|taken|taking|haul\w*|drag\w*)\b(?=[^;.]{0,60}?\b(?:to|into)\s+court\b)|"
     r"\bcomplaints?\b(?:\s+\w+){0,4}?\s+names\b|"
+    # "a lawsuit in federal court naming Jersey City as a defendant"
+    r"\bnam(?:ing|ed|es)\b(?=\s+(?:the\s+)?(?-i:[A-Z])[^;.]{0,60}?\bas\s+(?:a\s+|the\s+)?"
+    r"(?:co-?)?defendants?\b)|"
     # "filed suits challenging sanctuary laws in Illinois, Chicago and Cook County"
     r"\b(?:lawsuits?|suits?|complaints?|actions?)\s+challenging\s+(?:[\w’'-]+\s+){0,3}?"
     + POLICY_NOUN

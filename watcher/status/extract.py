@@ -1278,6 +1278,8 @@ class Extractor:
                 continue
             if rules.SUED_BLOCKED.search(before) or rules.negated(before):
                 continue
+            if re.search(r"\bthe\s+(?:city|county|state|town)['’]s\s+(?:own\s+)?$", before):
+                continue  # "a trial date in the city's lawsuit over ...": the city sues
             plaintiff = re.search(r"\b(?:brought|filed)\s+by\s+", match.group(0))
             if plaintiff and not FEDERAL_DEFENDANT.match(match.group(0), plaintiff.end()):
                 break  # "a lawsuit brought by two residents against the city ... over": private
