@@ -1853,3 +1853,34 @@ def test_the_citys_own_lawsuit_does_not_sue_the_city(extractor):
         "conditions on federal grants, King County officials said.</p>"
     )
     assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}
+
+
+def test_a_letter_speaks_of_the_place_its_subject_line_names(extractor):
+    """A federal letter "Re: ... Dane County": its later 'those ordinances', its demand
+    listing a change, and 'please send' are Dane County's; 'confirm that the County will
+    comply' inside the demand is no stance of the county."""
+    html = (
+        "<p>Re: Detainer Practices of Dane County, Wisconsin</p>"
+        "<p>Dear County Executive:</p>"
+        "<p>The Department has examined the County ordinances on jail access. We have "
+        "determined that those ordinances may violate 8 U.S.C. §§ 1373 and 1644.</p>"
+        "<p>By October 2, 2026, the County must send a reply that (1) lists every such rule; "
+        "(2) describes how the County will repeal them; and (3) confirms that the County will "
+        "comply with federal law.</p>"
+        "<p>Along with that reply, please submit copies of all jail directives issued to County "
+        "staff since 2020.</p>"
+    )
+    assert {
+        ("dane-county-wi", "non_compliant"), ("dane-county-wi", "warned"),
+        ("dane-county-wi", "under_review"),
+    } == found(extractor, html, url=DOJ_URL)  # fmt: skip
+
+
+def test_a_demand_to_turn_over_directives_and_guidance_is_a_review(extractor):
+    """'asking the town to hand over every directive and all written guidance' asks for records."""
+    html = (
+        "<p>Mayor Ruth Ames of Burlington, Vermont, said Tuesday the city had received a letter "
+        "from the U.S. Department of Justice asking the city to hand over every directive and "
+        "all written guidance given to police about immigration.</p>"
+    )
+    assert ("burlington-vt", "under_review") in found(extractor, html)

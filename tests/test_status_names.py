@@ -229,3 +229,9 @@ def test_a_state_before_local_is_an_adjective(finder):
 def test_a_lower_case_caption_reads_everyday_phrases_as_phrases(finder):
     """In a caption, "the new city council" and "a high point" name no place."""
     assert [] == names(finder, "the new city council vote was a high point of the night")
+
+
+def test_a_spaced_hyphen_separates_a_label_from_a_name(finder):
+    """ "Removed - Boulder, Colorado" names Boulder; "R-Madisonville" stays part of a name."""
+    assert ["boulder-co"] == names(finder, "Removed - Boulder, Colorado")
+    assert [] == names(finder, "Rep. Smith (R-Madisonville) spoke.")

@@ -78,7 +78,7 @@ SELF_DECLARED = "declared itself non-sanctuary"
 
 LAW = (
     r"(?:federal\s+(?:immigration\s+)?(?:law|laws|statute)|(?:8\s*U\.?\s*S\.?\s*C\.?|section|"
-    r"sec\.)\s*(?:§\s*|sec\.\s*|section\s*)?1373|§\s*1373|1373|the\s+(?:federal\s+)?statute|"
+    r"sec\.)\s*(?:§§?\s*|sec\.\s*|sections?\s*)?1373|§§?\s*1373|1373|the\s+(?:federal\s+)?statute|"
     r"an?\s+(?:federal\s+)?(?:immigration\s+)?(?:law|statute)|(?:federal\s+)?immigration\s+laws?|"
     r"the\s+(?:Constitution's\s+)?Supremacy\s+Clause)"
 )
@@ -200,8 +200,17 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,90}?\b(?:complian\w*|"
         r"compl(?:y|ies|ied)|follow(?:s|ed)?\s+(?:federal\s+law|the\s+law|section\s+1373)|"
         r"documentation|documents|records|information|evidence|proof|data|"
-        r"certification|opinion|copies|polic(?:y|ies))",
+        r"certification|opinion|copies|polic(?:y|ies)|directives?|guidance|memorand\w+|"
+        r"communications|training\s+materials)",
         anchors=("ask", "request", "requir", "demand", "direct", "order", "call"),
+    ),
+    # A letter's own request: "please produce copies of all written directives".
+    _cue(
+        "under_review",
+        r"\bplease\s+(?:provide|submit|produce|send|turn\s+over)\s+(?:[\w’'-]+\s+){0,4}?"
+        r"(?:copies|records|documents|documentation|information|data|polic(?:y|ies)|directives|"
+        r"guidance|proof|evidence|certification)\b",
+        anchors=("please",),
     ),
     # The subjunctive form of the same demand: "requesting that the County produce its
     # detainer policies", "asked that Denver provide records"; the object must be documents,
@@ -803,8 +812,10 @@ FEDERAL_VOICE = re.compile(
     FLAGS,
 )
 CLAIM_DEMANDED = re.compile(
-    r"\b(?:evidence|proof|show|prove|demonstrate|certify|certification|document|whether|"
-    r"confirm|verify|"
+    # "a written response that ...; and (c) confirms that the City will comply": the verbs in
+    # any person, since a demand lists what the answer must do.
+    r"\b(?:evidence|proof|shows?|proves?|demonstrates?|certif(?:y|ies)|certification|document|"
+    r"whether|confirms?|verif(?:y|ies)|"
     r"to\s+ensure|agreed|asked|required|requires|must|until|to\s+force|unless|if|until|demand\w*|"
     r"urg\w+)\b[^.;]{0,70}$",
     FLAGS,

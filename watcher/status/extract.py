@@ -352,7 +352,10 @@ FEDERAL_DEFENDANT = re.compile(
     re.IGNORECASE,
 )
 # The one a federal letter speaks to.
-ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
+# The subject line of a letter ("Re: ...", "Subject: ...").
+LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
+# The one a letter speaks to: "you", or a request put to it ("please produce ...").
+ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Pp]lease)\b")
 PLURAL_POLICY_REF = re.compile(
     r"\b(?:the|these|those|their)\s+(?:local\s+|city\s+|county\s+|municipal\s+)?(?:policies|laws|"
     r"ordinances|rules|directives|measures)\b",
@@ -951,6 +954,14 @@ class Extractor:
         text = block.text
         places = self._resolve(reading, mentions, "", text)
         results: list[list[Hit]] = []
+        named = list(dict.fromkeys(jid for _, jid in places))
+        if reading.federal_page and len(named) <= 2 and LETTER_SUBJECT.match(text):
+            # "Re: Sanctuary Policies of the City of Portland, Oregon": the one place a federal
+            # letter is about; its later "these provisions" and "you" are that place's.
+            local = [j for j in named if (p := self.gazetteer.get(j)) and p.kind != "state"]
+            addressee = local if len(local) == 1 else named if len(named) == 1 else []
+            if addressee and not reading.last_targets:
+                reading.last_targets = addressee
         sentences = _sentences(text)
         for index, (sentence_start, sentence) in enumerate(sentences):
             if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
@@ -1239,6 +1250,9 @@ class Extractor:
             if (
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
+                # "by August 19 ... a written response that (a) ...; (b) states the steps the
+                # City will take to rescind them": the demand's later items ask for a change.
+                or rules.POLICY_CHANGE.search(sentence[sentence.find(clause) + len(clause) :])
                 or any(h.status == "non_compliant" for h in hits)
                 # "... have 30 days to produce the records. Any that fails to may be subpoenaed."
                 or rules.CONSEQUENCE_IF_MISSED.search(later)

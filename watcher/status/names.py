@@ -589,6 +589,7 @@ class NameFinder:
         elif (
             before is not None
             and before.text == "-"
+            and not before.spaced  # "Dropped - Ithaca": a spaced hyphen separates a label
             and before2 is not None
             and before2.capitalised
         ):
