@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.configs import SHARED
 from watcher.config import (
     DEFAULT_EVERY,
     DEFAULT_USER_AGENT,
@@ -19,7 +20,7 @@ from watcher.config import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = Path("/work/shared/scenarios")
+SCENARIOS = SHARED / "scenarios"
 
 GOOD_SOURCE = """
 [[sources]]
@@ -90,10 +91,7 @@ def test_shipped_sources_toml_is_polite_to_justice_gov():
     assert all(source.every is not None and source.every >= 1800 for source in justice)
 
 
-@pytest.mark.skipif(not SCENARIOS.is_dir(), reason="shared scenarios not present")
-@pytest.mark.parametrize(
-    "scenario", sorted(p.name for p in SCENARIOS.glob("*")) if SCENARIOS.is_dir() else []
-)
+@pytest.mark.parametrize("scenario", sorted(p.name for p in SCENARIOS.glob("*")))
 def test_scenario_sources_load(tmp_path, scenario):
     """Every scenario's sources.toml loads once {site} is replaced by a local host:port."""
     text = (SCENARIOS / scenario / "sources.toml").read_text(encoding="utf-8")

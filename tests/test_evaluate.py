@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.configs import SHARED
 from watcher.evaluate import evaluate_corpus, format_report
 
-DEV_CORPUS = Path("/work/shared/corpus/dev")
+DEV_CORPUS = SHARED / "corpus" / "dev"
 
 
-@pytest.mark.skipif(not DEV_CORPUS.exists(), reason="the shared dev corpus is not mounted")
 def test_dev_corpus_meets_the_targets():
     """On the dev corpus, F1 >= 0.95 and precision >= 0.97."""
     report = evaluate_corpus(DEV_CORPUS)
@@ -79,3 +79,35 @@ def test_format_report_shows_scores_and_each_error(tmp_path):
     assert "precision 0.500" in text
     assert "mixed: newark-nj sued" in text
     assert "mixed: newark-nj listed" in text
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (None, "labels.toml: no such file"),
+        ("x = [\n", "labels.toml: "),
+        ('[[doc]]\nkind = "news"\n', "[[doc]] #1: id is missing"),
+        ('[[doc]]\nid = "gone"\n', "[[doc]] 'gone': no page docs/gone.html"),
+        (
+            '[[doc]]\nid = "page"\n'
+            'expect = [{ jurisdiction = "boston-ma", status = "sanctuary" }]\n',
+            "[[doc]] 'page': status 'sanctuary' is not one of",
+        ),
+    ],
+)
+def test_a_corpus_that_cannot_be_scored_gets_one_clear_error_and_exit_2(tmp_path, labels, message):
+    """`watcher eval` on a corpus without labels, with bad TOML, a label without its page or an
+    unknown status says what is wrong in one line, exits 2 and prints no traceback."""
+    from click.testing import CliRunner
+
+    from watcher.cli import main
+
+    corpus = tmp_path / "corpus"
+    (corpus / "docs").mkdir(parents=True)
+    (corpus / "docs" / "page.html").write_text("<html><body><p>Nothing.</p></body></html>")
+    if labels is not None:
+        (corpus / "labels.toml").write_text(labels)
+    result = CliRunner().invoke(main, ["eval", str(corpus)])
+    assert 2 == result.exit_code
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -389,7 +389,7 @@ def _read_target(context: Context, target: str) -> Page:
 @pass_context
 def eval_command(context: Context, corpus_dir: Path, as_json: bool) -> None:
     """Score the extractor on a labelled corpus: precision, recall, F1."""
-    from watcher.evaluate import evaluate_corpus, format_report
+    from watcher.evaluate import CorpusError, evaluate_corpus, format_report
     from watcher.status import Extractor
 
     config = _optional_config(context)
@@ -397,7 +397,11 @@ def eval_command(context: Context, corpus_dir: Path, as_json: bool) -> None:
         aliases={j.id: j.aliases for j in config.jurisdictions} if config else {},
         extra_cues=[(c.status, c.pattern) for c in config.cues] if config else (),
     )
-    report = evaluate_corpus(corpus_dir, extractor)
+    try:
+        report = evaluate_corpus(corpus_dir, extractor)
+    except CorpusError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     if as_json:
         _print_json(report.as_dict())
     else:

@@ -107,10 +107,40 @@ class EvalReport:
         }
 
 
+class CorpusError(ValueError):
+    """A corpus that cannot be scored: no labels, bad TOML, a label without its page."""
+
+
 def load_labels(corpus_dir: Path) -> list[dict[str, Any]]:
-    """The [[doc]] tables of a corpus's labels.toml."""
-    with open(corpus_dir / "labels.toml", "rb") as handle:
-        return list(tomllib.load(handle).get("doc", []))
+    """The [[doc]] tables of a corpus's labels.toml, each checked; CorpusError when not valid."""
+    path = corpus_dir / "labels.toml"
+    try:
+        with open(path, "rb") as handle:
+            docs = tomllib.load(handle).get("doc", [])
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file (a corpus is labels.toml and docs/)") from None
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CorpusError(f"{path}: {error}") from None
+    if not isinstance(docs, list):
+        raise CorpusError(f"{path}: doc must be an array of tables ([[doc]])")
+    for number, doc in enumerate(docs, start=1):
+        where = f"{path}: [[doc]] #{number}"
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not doc["id"]:
+            raise CorpusError(f"{where}: id is missing")
+        where = f"{path}: [[doc]] {doc['id']!r}"
+        if not (corpus_dir / "docs" / f"{doc['id']}.html").is_file():
+            raise CorpusError(f"{where}: no page docs/{doc['id']}.html")
+        expect = doc.get("expect", [])
+        if not isinstance(expect, list):
+            raise CorpusError(f"{where}: expect must be an array")
+        for entry in expect:
+            if not isinstance(entry, dict) or not isinstance(entry.get("jurisdiction"), str):
+                raise CorpusError(f"{where}: an expect entry has no jurisdiction")
+            if entry.get("status") not in STATUSES:
+                raise CorpusError(
+                    f"{where}: status {entry.get('status')!r} is not one of {', '.join(STATUSES)}"
+                )
+    return docs
 
 
 def evaluate_corpus(corpus_dir: Path, extractor: Extractor | None = None) -> EvalReport:
