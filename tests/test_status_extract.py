@@ -1884,3 +1884,88 @@ def test_a_demand_to_turn_over_directives_and_guidance_is_a_review(extractor):
         "all written guidance given to police about immigration.</p>"
     )
     assert ("burlington-vt", "under_review") in found(extractor, html)
+
+
+def test_bare_new_york_on_a_page_about_the_state_is_the_state(extractor):
+    """A page on the governor, the legislature and a state law of New York State reads bare
+    'New York' as the state even though it also names New York City in passing."""
+    html = (
+        "<h1>Justice Department takes New York to court over its shield law</h1>"
+        "<p>The Justice Department sued New York State on Monday over a state law that "
+        "bars county jails from holding people for immigration agents.</p>"
+        "<p>The complaint says those sections conflict with federal law because they keep "
+        "officers from doing their work.</p>"
+        "<p>Governor Ann Reyes said New York will not back down. The Legislature passed the "
+        "state law in 2020. Officials in New York City declined to comment.</p>"
+    )
+    assert {("ny", "sued"), ("ny", "non_compliant"), ("ny", "contests")} == found(
+        extractor, html
+    )
+
+
+def test_counties_suing_over_a_state_law_do_not_contest_a_federal_action(extractor):
+    """'Two sheriffs, in Niagara and Oswego counties, sued in 2020 to stop it' (a state law):
+    no contests; 'Oswego County sued the Justice Department' is one."""
+    html = (
+        "<p>The Justice Department sued New York State over its shield law.</p>"
+        "<p>The law has been challenged before. Two sheriffs, in Niagara and Oswego counties, "
+        "sued in 2020 to stop it, saying it tied their hands.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "contests"}
+    html = "<p>Oswego County sued in 2020 over immigration conditions on its federal grants.</p>"
+    assert ("oswego-county-ny", "contests") in found(extractor, html)
+
+
+def test_a_state_entry_under_its_own_heading_and_annotated_or_small_entries(extractor):
+    """Under a 'New York' heading 'New York (State)' lists the state, 'Erie County (County)
+    (added March 3)' is listed despite its note, and 'Saranac Lake (City)' (a place the
+    gazetteer lacks) is listed by the spec's id rule."""
+    html = (
+        "<h1>Sanctuary Jurisdictions</h1>"
+        "<p>The department has published this list of sanctuary jurisdictions below, arranged "
+        "by state.</p>"
+        "<h3>New York</h3><ul><li>New York (State)</li>"
+        "<li>Erie County (County) (added March 3, 2026)</li><li>Saranac Lake (City)</li></ul>"
+        "<h3>Washington</h3><ul><li>State of Washington (State)</li>"
+        "<li>Spokane (City), added March 3, 2026</li><li>Olympia (City)</li></ul>"
+    )
+    expected = {
+        (jid, "listed")
+        for jid in ("ny", "erie-county-ny", "saranac-lake-ny", "wa", "spokane-wa", "olympia-wa")
+    }
+    assert expected == found(extractor, html, url="https://www.dhs.gov/example")
+
+
+def test_no_longer_meeting_the_criteria_after_a_review_is_a_removal(extractor):
+    """'After a review of its policies, the Department determined that Oregon no longer meets
+    the criteria for inclusion' is compliant, not under_review."""
+    html = (
+        "<p>Removed: State of Oregon. After a review of its policies, the Department "
+        "determined that Oregon no longer meets the criteria for inclusion on the list of "
+        "sanctuary jurisdictions.</p>"
+    )
+    assert {("or", "compliant")} == found(extractor, html, url=DOJ_URL)
+
+
+def test_status_table_cells_read_through_their_columns(extractor):
+    """Terse table cells: 'In full compliance' = compliant, 'Inquiry pending' = under_review,
+    'Suspended' under a grant column = funding_cut, a date under 'Deadline' after a finding
+    that the policies may violate the law = warned (not after a mere documents request)."""
+    rows = [
+        ("Eugene", "Oregon", "In full compliance", "—", "Paid"),
+        ("Lane County", "Oregon", "Inquiry pending; records requested", "May 1, 2019", "Pending"),
+        ("Tacoma", "Washington", "Preliminary finding: ordinance may violate 8 U.S.C. 1373",
+         "March 2, 2019", "Suspended pending review"),
+    ]  # fmt: skip
+    html = (
+        "<h1>Section 1373 review status</h1><table><caption>Review status by grantee</caption>"
+        "<tr><th>Grantee</th><th>State</th><th>Finding</th><th>Deadline</th>"
+        "<th>Grant funds</th></tr>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
+    expected = {
+        ("eugene-or", "compliant"), ("lane-county-or", "under_review"),
+        ("tacoma-wa", "non_compliant"), ("tacoma-wa", "warned"), ("tacoma-wa", "funding_cut"),
+    }  # fmt: skip
+    assert expected == found(extractor, html, url="https://www.ojp.gov/example")

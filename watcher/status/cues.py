@@ -175,7 +175,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "compliant",
         r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"
-        r"on\s+the\s+list)",
+        r"on\s+the\s+list|(?:meets?|satisf(?:y|ies)|qualif(?:y|ies)\s+(?:for|under))\s+(?:the\s+|its\s+)?"
+        r"(?:\w+\s+)?(?:criteria|standards?|definition|requirements?)\s+for\s+(?:inclusion|listing))",
         negatable=False,
         anchors=("no longer",),
     ),
@@ -300,6 +301,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue("under_review", r"\bunder\s+(?:federal\s+)?review\b", anchors=("under",)),
     _cue(
         "under_review",
+        # "Following a review of its practices, the Department determined ...": a review done.
+        r"(?<!following\sa\s)(?<!following\sits\s)(?<!after\sa\s)(?<!after\sits\s)"
         r"\b(?:review|examination|investigation|audit)\s+of\s+(?:\w+['’]?s?\s+){0,3}?(?:complian\w*|"
         r"polic(?:y|ies)|ordinances?|laws|practices)\b|\b(?:is|are|was|were|been)\s+(?:also\s+|now\s+)?"
         r"(?:reviewing|examining|investigating|scrutinizing)\s+(?:\w+\s+){0,4}?(?:polic(?:y|ies)|"

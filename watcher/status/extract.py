@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,14 @@ from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
 from watcher.status import cues as rules
 from watcher.status.cues import Cue, compile_extra_cues, event_date
 from watcher.status.gazetteer import AP_ABBREVIATIONS, get_gazetteer
-from watcher.status.names import NameFinder, PageContext, RawMention, dateline_place, name_key
+from watcher.status.names import (
+    STATE_GOVERNMENT,
+    NameFinder,
+    PageContext,
+    RawMention,
+    dateline_place,
+    name_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +187,7 @@ LAWMAKER = re.compile(
 POLICY_REF = re.compile(
     r"\b(?:the|these|those|its|their|such)\s+(?:challenged\s+|sanctuary\s+|local\s+|city\s+|"
     r"county\s+|state\s+|municipal\s+)?(?:polic(?:y|ies)|"
-    r"provisions?|laws?|ordinances?|rules?|directives?|measures?|statutes?|acts?)\b"
+    r"provisions?|sections?|laws?|ordinances?|rules?|directives?|measures?|statutes?|acts?)\b"
     r"|\bthe\s+(?:[A-Z][\w’'-]*\s+){1,4}(?:Act|Ordinance|Directive|Law)\b",
     re.IGNORECASE,
 )
@@ -354,6 +362,13 @@ FEDERAL_DEFENDANT = re.compile(
 # The one a federal letter speaks to.
 # The subject line of a letter ("Re: ...", "Subject: ...").
 LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
+# What makes a suit one against the federal government when no defendant is named.
+FEDERAL_SIDE = re.compile(
+    r"\b(?:federal|grants?|funds?|funding|administration|trump|sessions|bondi|barr|department|"
+    r"doj|executive\s+orders?|conditions|government|ice|immigration|sanctuary|1373|"
+    r"washington|list)\b",
+    re.IGNORECASE,
+)
 # The one a letter speaks to: "you", or a request put to it ("please produce ...").
 ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Pp]lease)\b")
 PLURAL_POLICY_REF = re.compile(
@@ -394,9 +409,20 @@ TOPIC = re.compile(
 )
 CELL_KINDS = {"city": "city", "town": "city", "county": "county", "parish": "county",
               "state": "state"}  # fmt: skip
+# A note after an entry's type saying when it joined the list: "King County (County) – added
+# September 26, 2025", "Eugene (City) (new)". A note of removal is no such note: it unlists.
+ITEM_ADDED_NOTE = re.compile(
+    r"(?<=\))\s*(?:[–—-]\s*|\(\s*|,\s*)(?:newly\s+added|added|new|listed)\b[^()]*\)?\s*$",
+    re.IGNORECASE,
+)
 ITEM_KIND = re.compile(
     r"(?:\(|\s[–—-]\s*)(?P<kind>city|town|county|parish|state)(?:\s+and\s+county)?\)?\s*$",
     re.IGNORECASE,
+)
+# An entry of a list page that names a city the gazetteer lacks (it keeps places of 15,000+):
+# "Winooski (City)" under a "Vermont" heading.
+SMALL_CITY_ITEM = re.compile(
+    r"^(?P<name>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,2})\s+\((?i:city|town|village)\)$"
 )
 # A table of the government's lawsuits: "United States as plaintiff", "Suits filed by the
 # Justice Department", "DOJ sanctuary lawsuits".
@@ -415,6 +441,28 @@ LIST_CAPTION = re.compile(
 )
 LIST_QUESTION = re.compile(r"\blist\b[^?]*\?\s*$|^\s*(?:listed|on\s+(?:the\s+)?list)\b", re.I)
 NO_CELL = re.compile(r"no\b\.?|not\s+listed|[—–-]", re.IGNORECASE)
+# The terse idioms of a status table's cells, which running-text cues do not read:
+# "Compliance confirmed; review closed", "In compliance following amendment ...".
+COMPLIANT_CELL = re.compile(
+    r"^(?:compliance\s+(?:confirmed|verified|established|certified)|(?:found\s+|now\s+)?"
+    r"in\s+(?:full\s+)?compliance|compliant|complies|no\s+violations?\s+found)\b",
+    re.IGNORECASE,
+)
+# "Review open; supporting documents requested", "Inquiry pending", "Under review".
+REVIEW_CELL = re.compile(
+    r"^(?:(?:review|investigation|inquiry|audit)\s+(?:open(?:ed)?|ongoing|pending|under\s*way|"
+    r"in\s+progress)|under\s+review)\b|^(?:(?:supporting|additional|further)\s+)?(?:documents?|"
+    r"documentation|records|information)\s+requested\b",
+    re.IGNORECASE,
+)
+# A money column ("FY 2017 award", "Grant funds") whose cell says the money was held back.
+FUNDS_COLUMN = re.compile(r"\b(?:award|grant|funds?|funding|allocation|payment)s?\b", re.I)
+FUNDS_CUT_CELL = re.compile(
+    r"^(?:withheld|suspended|terminated|frozen|denied|rescinded|cancell?ed|revoked)\b", re.I
+)
+# A deadline column ("Response due", "Deadline"): a date there, after a preliminary finding,
+# is the time given to answer it.
+DEADLINE_COLUMN = re.compile(r"\b(?:due|deadline|respond\s+by|response\s+by)\b", re.I)
 OFFICIALS_COLUMN = re.compile(
     r"\b(?:officials?|mayor|governor|executive|sheriff|council|city\s+hall|response|responded|"
     r"reaction|says|said|stance|position)\b",
@@ -564,6 +612,9 @@ class Extractor:
         context = PageContext()
         self._learn_site(page, context)
         scanned = self._scan_blocks(blocks, context)
+        context.state_government = sum(
+            len(STATE_GOVERNMENT.findall(block.text)) for _, block in blocks
+        )
         inferred = speaker if speaker and self.gazetteer.is_known(speaker) else None
         inferred = inferred or self._site_speaker(page, context)
         cells = _table_cells(blocks, scanned)
@@ -726,7 +777,8 @@ class Extractor:
         bare = sum(
             1
             for position, block in blocks
-            if block.is_item and _bare_name(block.text, scanned[position])
+            if block.is_item
+            and _bare_name(ITEM_ADDED_NOTE.sub("", block.text.strip()), scanned[position])
         )
         return bare >= 5
 
@@ -831,6 +883,12 @@ class Extractor:
             self._unlist_row(reading)
             return True
         when = event_date(text, reading.page.published)
+        row_status = self._row_cell_status(reading, cell, text)
+        if row_status:
+            when = None if row_status == "warned" else when  # the date is the deadline
+            for jid in reading.row_places:
+                self._add(reading, jid, row_status, text, position, when, "table row: cell")
+            return True
         for hit in self._hits(reading, text, text):
             status = "contests" if hit.binding in {"contests", "stance"} else hit.status
             if status == "contests" and not OFFICIALS_COLUMN.search(cell.column + " " + text):
@@ -847,6 +905,22 @@ class Extractor:
             for jid in places:
                 self._add(reading, jid, status, text, position, when, f"table row: {hit.note}")
         return True
+
+    def _row_cell_status(self, reading: PageReading, cell: TableCell, text: str) -> str | None:
+        """The status a status table's terse cell gives its row, read through its column."""
+        if COMPLIANT_CELL.search(text):
+            return "compliant"
+        if REVIEW_CELL.search(text):
+            return "under_review"
+        if FUNDS_COLUMN.search(cell.column) and FUNDS_CUT_CELL.search(text):
+            return "funding_cut"
+        if (
+            DEADLINE_COLUMN.search(cell.column)
+            and event_date(text, None) is not None
+            and any((jid, "non_compliant") in reading.findings for jid in reading.row_places)
+        ):
+            return "warned"
+        return None
 
     def _caption_hits(self, reading: PageReading, caption: str) -> list[Hit]:
         """The federal statuses a table's caption gives every row ("Sanctuary suits filed ...")."""
@@ -892,15 +966,33 @@ class Extractor:
             elif state in mention.candidates:
                 kind_hint = "state"  # "| Washington | WA | State |", "| Washington | Washington |"
             kind_hint = cell_kind if cell_kind in {"city", "county", "state"} else kind_hint
-        elif reading.heading_state and len(mentions) == 1 and mentions[0].qualifier is None:
+        # "Pima County (County)", "Denver (City and County)", "Hartford - City": the item's type.
+        entry = ITEM_ADDED_NOTE.sub("", block.text.strip())
+        item_kind = ITEM_KIND.search(entry)
+        typed = CELL_KINDS[item_kind.group("kind").lower()] if item_kind else ""
+        if (
+            position not in reading.row_states
+            and reading.heading_state
+            and len(mentions) == 1
+            and mentions[0].qualifier is None
+            # "New York (State)", "State of New York" under "New York": the state, not the city.
+            and "state" not in {typed, mentions[0].kind_hint}
+        ):
             if self.names._fits_state(mentions[0].candidates, reading.heading_state):
                 mentions = [replace(mentions[0], qualifier=reading.heading_state)]
-        # "Pima County (County)", "Denver (City and County)", "Hartford - City": the item's type.
-        item_kind = ITEM_KIND.search(block.text)
-        if item_kind and not kind_hint:
-            kind_hint = CELL_KINDS[item_kind.group("kind").lower()]
+        if typed and not kind_hint:
+            kind_hint = typed
         places = self._resolve(reading, mentions, kind_hint)
         reading.item_places = [jid for _, jid in places]
+        if not places and not mentions and list_page and reading.heading_state:
+            small = SMALL_CITY_ITEM.match(entry)
+            if small and intro is None:
+                # A city too small for the gazetteer, typed and under its state's heading: its
+                # id by the spec's rule ("Winooski (City)" under Vermont is winooski-vt).
+                jid = f"{slug(small.group('name'))}-{reading.heading_state}"
+                note = "list item: small city"
+                self._add(reading, jid, "listed", block.text, position, None, note)
+                return [jid]
         if not places:
             # "The complaint makes the following claims: - The county's executive order ... is
             # preempted by federal law": an item without a name refers like running text.
@@ -918,7 +1010,7 @@ class Extractor:
             return None
         ids = (
             [jid for _, jid in places[:1]]
-            if _bare_name(block.text, mentions)
+            if _bare_name(entry, mentions)
             else [jid for _, jid in places]
         )
         if intro is not None and LETTER_WITHDRAWN.search(block.text):
@@ -931,7 +1023,7 @@ class Extractor:
             self._bind(reading, clause, stances)
             own = [h for h in own if h not in stances]
         hits = own or list(intro or [])
-        if not hits and list_page and _bare_name(block.text, mentions):
+        if not hits and list_page and _bare_name(entry, mentions):
             hits = [Hit("listed", 0, "clause", "list page item")]
         when = event_date(block.text, reading.page.published)
         for hit in hits:
@@ -1392,7 +1484,11 @@ class Extractor:
             if hit.binding == "object" and _place_sues(clause, hit, reading.federal_subject):
                 # "Huntington Beach ... sued the State of California", "Los Angeles sued in
                 # 2017": the place is the one suing, not a defendant of the United States.
-                if not _objects(clause, hit.position):
+                if not _objects(clause, hit.position) and (
+                    # "Two county clerks ... sued in 2019 to block it [the state's law]": a
+                    # suit with no federal side named is no stance against the government.
+                    FEDERAL_SIDE.search(clause.sentence)
+                ):
                     speaker = self._contest_targets(reading, clause)[:1]
                     plaintiffs = _joint_subjects(clause, hit.position)
                     # "San Francisco and Santa Clara County sued in May": every one of them.
@@ -1640,6 +1736,14 @@ class Extractor:
                 return [jid]
         numeric = NUMERIC_REF.search(text)
         plural = PLURAL_REF.search(text)
+        policy = POLICY_REF.search(text)
+        if (
+            plural
+            and policy
+            and policy.start() < plural.start()
+            and plural.group(0).lower() in {"they", "them", "their", "each"}
+        ):
+            plural = None  # "those provisions ... because they were written to ...": the laws
         if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
             return None
         singular = SINGULAR_REF.search(text)
@@ -1961,6 +2065,14 @@ def _category_kind(word: str) -> str:
         if lowered.startswith(prefix):
             return kind
     return ""
+
+
+def slug(name: str) -> str:
+    """A name as an id fragment by the spec's rule ("St. Albans" -> "saint-albans")."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words = re.split(r"[^a-z0-9']+", folded.lower())
+    spelled = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+    return "-".join(spelled.get(w, w).replace("'", "") for w in words if w.strip("'"))
 
 
 def _bare_name(text: str, mentions: list[RawMention]) -> bool:
