@@ -1898,9 +1898,7 @@ def test_bare_new_york_on_a_page_about_the_state_is_the_state(extractor):
         "<p>Governor Ann Reyes said New York will not back down. The Legislature passed the "
         "state law in 2020. Officials in New York City declined to comment.</p>"
     )
-    assert {("ny", "sued"), ("ny", "non_compliant"), ("ny", "contests")} == found(
-        extractor, html
-    )
+    assert {("ny", "sued"), ("ny", "non_compliant"), ("ny", "contests")} == found(extractor, html)
 
 
 def test_counties_suing_over_a_state_law_do_not_contest_a_federal_action(extractor):

@@ -217,6 +217,14 @@ class RawMention:
     possessive: bool = False
 
 
+# Words of state government a page must use this often to be about a state.
+STATE_PAGE_EVIDENCE = 3
+STATE_GOVERNMENT = re.compile(
+    r"\bGov\.|\b(?:Governor|[Ll]egislature|state\s+legislat\w+|state(?:['’]s)?\s+laws?|"
+    r"[Ss]tatehouse|State\s+Capitol|state\s+(?:senate|assembly|lawmakers|officials))\b"
+)
+
+
 @dataclass
 class PageContext:
     """What a page tells about its places as a whole, used to resolve ambiguous names."""
@@ -235,6 +243,9 @@ class PageContext:
     # qualifies with other states is the dateline state's namesake.
     dateline_state: str | None = None
     bare_first: set[str] = field(default_factory=set)  # keys the page names bare before qualifying
+    # How often the page speaks of state government (the governor, the legislature, the state's
+    # law): with the name marked as the state, its bare use is the state even beside the city.
+    state_government: int = 0
 
 
 class NameFinder:
@@ -816,6 +827,10 @@ class NameFinder:
             # The page marks this name as the state ("Washington state", "New York Gov.") and
             # names none of its namesakes: its bare use is the state too.
             if not any(j.id in context.seen for j in places) and "dc" not in context.seen:
+                return states[0].id
+            # "DOJ sues New York over Green Light law" on a page about the state's law and its
+            # governor, which also says "New York City's own limits are not part of this case".
+            if context.state_government >= STATE_PAGE_EVIDENCE and "dc" not in context.seen:
                 return states[0].id
         if states:
             if states[0].id == "wa":
