@@ -1967,3 +1967,43 @@ def test_status_table_cells_read_through_their_columns(extractor):
         ("tacoma-wa", "non_compliant"), ("tacoma-wa", "warned"), ("tacoma-wa", "funding_cut"),
     }  # fmt: skip
     assert expected == found(extractor, html, url="https://www.ojp.gov/example")
+
+
+def test_the_list_as_subject_past_an_aside_names_a_semicolon_enumeration(extractor):
+    """'The roster, released Monday under the order, names Urbana, Ill.; Ames, Iowa; and Story
+    County, Iowa' lists each; 'The state of Iowa is on it too' lists the state ('it' = the list)."""
+    html = (
+        "<h1>Federal sanctuary list reaches small towns</h1>"
+        "<p>The federal government released a new list of sanctuary jurisdictions this week.</p>"
+        "<p>The list, released Monday under the president's order, names Urbana, Ill.; Ames, "
+        "Iowa; Madison, Wis.; and Story County, Iowa, among many others. The state of Iowa is "
+        "on it too.</p>"
+    )
+    expected = {
+        (jid, "listed") for jid in ("urbana-il", "ames-ia", "madison-wi", "story-county-ia", "ia")
+    }
+    assert expected == found(extractor, html)
+
+
+def test_accented_names_are_the_gazetteers_plain_spellings(extractor):
+    """'the City of San José' on a list is san-jose-ca (the gazetteer spells it 'San Jose')."""
+    html = (
+        "<p>The Department of Homeland Security placed the City of San José on its list of "
+        "sanctuary jurisdictions on Thursday.</p>"
+    )
+    assert {("san-jose-ca", "listed")} == found(extractor, html)
+
+
+def test_a_threat_against_a_class_of_places_warns_no_named_place(extractor):
+    """'Denver sued over the order that threatened to cut funds to sanctuary cities' warns no
+    one; 'threatened to cut funds to sanctuary cities like Denver' still warns Denver."""
+    html = (
+        "<p>In 2017 Denver sued the administration over an executive order that threatened to "
+        "cut federal grants to so-called sanctuary cities.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "warned"}
+    html = (
+        "<p>Attorney General Jeff Sessions threatened to cut federal grants to sanctuary "
+        "cities like Denver.</p>"
+    )
+    assert ("denver-co", "warned") in found(extractor, html, url=DOJ_URL)

@@ -235,6 +235,9 @@ ON_THE_LIST = re.compile(
     r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:the|this|that|its)\s+(?:[\w’']+\s+){0,3}?list\b|"
     r"\bnamed\s+(?:\w+\s+)?(?:on|to|in)\s+(?:the|this|that|its|a|their)\s+(?:[\w’']+\s+){0,3}?"
     r"list\b|\blist\b[^;]{0,40}?\b(?:names|included|includes|including|(?:did\s+)?name|named)\b|"
+    # The list as the subject, past an aside: "The list, posted Thursday under the order, names"
+    r"^\W*(?:the|this|that|its|their)\s+(?:[\w’'-]+\s+){0,3}?list\s*,[^;]{0,120}?,\s+(?:also\s+)?"
+    r"(?:names|named|includes|included|lists|identifies|identified)\b|"
     # "The City and Borough of Juneau was also named."
     r"\b(?:was|were|is|are)\s+(?:also\s+)?named\b(?!\s+(?:as|after|for|by|in\s+the\s+(?:law)?suit))",
     re.IGNORECASE,
@@ -300,6 +303,16 @@ OFFICE_REF = re.compile(
 LIST_NAMES = re.compile(
     r"\s*It\s+(?:also\s+)?(?:names|named|includes|included|lists|listed|identifies|identified)\b"
 )
+# A threat or cut aimed at a class of places, not at one named: "... that threatened to strip
+# federal funds from so-called sanctuary jurisdictions" (but "from sanctuary cities like X").
+GENERIC_CLASS_TARGET = re.compile(
+    r"[^;.]{0,60}?\b(?:from|to|against|of)\s+(?:all\s+|any\s+)?(?:so-called\s+|self-declared\s+)?"
+    r"[“\"]?sanctuary[”\"]?\s+(?:jurisdictions|cities|states|counties|communities)\b"
+    r"(?!\s*,?\s+(?:like|such\s+as|including|among\s+them)\b)",
+    re.IGNORECASE,
+)
+# Membership of the list the last sentence spoke of: "Illinois is on it as well".
+ON_IT = re.compile(r"\b(?:is|are|was|were)\s+(?:also\s+)?on\s+it\b", re.IGNORECASE)
 # Places that only locate or qualify others in an enumeration: "and in New Mexico it names",
 # "the only two New Mexico jurisdictions".
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|near|outside|throughout)\s+(?:the\s+)?$", re.I)
@@ -1088,6 +1101,9 @@ class Extractor:
                     names_them = LIST_NAMES.match(clause_text)
                     if names_them:
                         hits = [Hit("listed", names_them.end(), "object", "the list names")]
+                    elif ON_IT.search(clause_text) and not _negated_in_part(clause_text):
+                        # "The state of Illinois is on it as well": "it" is the list just named.
+                        hits = [Hit("listed", 0, "clause", "on it (the list)")]
                 if not hits and in_clause and carried:
                     hits = carried  # the places after the colon are what it introduced
                 if not hits and in_clause and answer and index == 0:
@@ -1292,6 +1308,10 @@ class Extractor:
                     continue
                 if cue.binding == "stance" and rules.CLAIM_DEMANDED.search(before):
                     continue
+                if cue.status in {"warned", "funding_cut"} and GENERIC_CLASS_TARGET.match(
+                    clause, match.end()
+                ):
+                    continue  # "the order that threatened to strip funds from sanctuary cities"
                 if any(s <= match.start() < e for s, e, _ in masks):
                     continue
                 if cue.status == "compliant":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -167,6 +168,8 @@ def tokenize(text: str) -> list[Token]:
         start, end = match.span()
         word = match.group()
         lowered = lowered_text[start:end]
+        if not lowered.isascii():
+            lowered = _fold(lowered)  # "San José" as the gazetteer spells it, "San Jose"
         if "'" in lowered:
             base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
             norm = lowered.replace("'", "")
@@ -188,8 +191,16 @@ def key_of(tokens: Sequence[Token], possessive_last: bool = False) -> str:
     return "".join(parts)
 
 
+def _fold(word: str) -> str:
+    """A word without its accents ("josé" -> "jose"); other letters stay as they are."""
+    folded = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
 def name_key(name: str) -> str:
     """The lookup key of a name as the gazetteer writes it."""
+    if not name.isascii():
+        name = _fold(name)
     if PLAIN_NAME.fullmatch(name):
         return name.lower()  # what key_of(tokenize(name)) makes of words and single spaces
     return key_of(tokenize(name))
