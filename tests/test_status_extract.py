@@ -2007,3 +2007,31 @@ def test_a_threat_against_a_class_of_places_warns_no_named_place(extractor):
         "cities like Denver.</p>"
     )
     assert ("denver-co", "warned") in found(extractor, html, url=DOJ_URL)
+
+
+def test_a_leading_state_column_qualifies_its_row_and_a_removal_cell_clears_it(extractor):
+    """'| Nevada | Washoe County | County | Delisted ... |' clears Washoe County (no listing) and
+    lists no state; 'Reno' in a Nevada row is reno-nv; a 'State of Nevada' row lists the state."""
+    html = (
+        "<h1>List of Sanctuary Jurisdictions: Mountain Region</h1>"
+        "<p>The Department publishes this list of sanctuary jurisdictions under the order.</p>"
+        "<table><caption>Sanctuary jurisdictions in the mountain States</caption>"
+        "<tr><th>State</th><th>Name</th><th>Kind</th><th>Status</th></tr>"
+        "<tr><td>Nevada</td><td>State of Nevada</td><td>State</td><td>On list</td></tr>"
+        "<tr><td>Nevada</td><td>Reno</td><td>City</td><td>On list</td></tr>"
+        "<tr><td>Nevada</td><td><s>Washoe County</s></td><td>County</td>"
+        "<td>Delisted September 2, 2025</td></tr>"
+        "<tr><td>Utah</td><td>Salt Lake County</td><td>County</td><td>On list</td></tr>"
+        "<tr><td>Arizona</td><td>Tucson</td><td>City</td><td>On list</td></tr>"
+        "<tr><td>Idaho</td><td>Boise</td><td>City</td><td>On list</td></tr>"
+        "</table>"
+    )
+    expected = {
+        ("nv", "listed"),
+        ("reno-nv", "listed"),
+        ("washoe-county-nv", "compliant"),
+        ("salt-lake-county-ut", "listed"),
+        ("tucson-az", "listed"),
+        ("boise-id", "listed"),
+    }
+    assert expected == found(extractor, html, url=DOJ_URL)

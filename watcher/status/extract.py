@@ -461,6 +461,9 @@ COMPLIANT_CELL = re.compile(
     r"in\s+(?:full\s+)?compliance|compliant|complies|no\s+violations?\s+found)\b",
     re.IGNORECASE,
 )
+# "Removed October 14, 2025", "Delisted", "Taken off the list" in a list table's row: the row's
+# place left the list.
+REMOVED_CELL = re.compile(r"^(?:removed|delisted|taken\s+off)\b", re.IGNORECASE)
 # "Review open; supporting documents requested", "Inquiry pending", "Under review".
 REVIEW_CELL = re.compile(
     r"^(?:(?:review|investigation|inquiry|audit)\s+(?:open(?:ed)?|ongoing|pending|under\s*way|"
@@ -483,6 +486,8 @@ OFFICIALS_COLUMN = re.compile(
 )
 OFFICE_KIND = re.compile(r"\b(?:mayor|governor|county\s+executive|sheriff)\b", re.IGNORECASE)
 OFFICE_KINDS = {"mayor": "city", "governor": "state", "county": "county", "sheriff": "county"}
+# The header of a table's leading column that holds each row's state.
+STATE_HEADERS = frozenset({"state", "states", "st.", "state/territory"})
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
 
 
@@ -525,6 +530,7 @@ class TableCell:
     column: str  # the header of the cell's column
     first: bool  # the cell opens its row: it names the row's place
     caption: str  # the table's caption ("" when it has none)
+    state_column: bool = False  # a leading "State" column before the row's place
 
 
 @dataclass
@@ -732,10 +738,21 @@ class Extractor:
         for index, (position, block) in enumerate(blocks):
             if block.tag != "td" or index + 1 >= len(blocks) or position in rows:
                 continue
+            if position in cells and cells[position].state_column:
+                # "| California | Sacramento County | County |": the state qualifies the next cell.
+                rows[position] = ("", "state cell")
+                state = self._state_cell(block.text)
+                if state and blocks[index + 1][1].tag == "td":
+                    kind = ""
+                    if index + 2 < len(blocks) and blocks[index + 2][1].tag == "td":
+                        kind = CELL_KINDS.get(blocks[index + 2][1].text.strip().lower(), "")
+                    rows[blocks[index + 1][0]] = (state, kind)
+                continue
             if block.text.strip().lower() in CELL_KINDS:
                 continue  # a row's type column ("City") before the next row's place
             cell = blocks[index + 1][1]
-            if blocks[index + 1][0] in cells and cells[blocks[index + 1][0]].first:
+            following = cells.get(blocks[index + 1][0])
+            if following is not None and (following.first or following.state_column):
                 continue  # "| Oct. 31 |" then the next row's "| Nevada |": no state column
             state = self._state_cell(cell.text) if cell.tag == "td" else None
             # "| New York | — | State |": no state for a state itself; its type says what it is.
@@ -897,6 +914,9 @@ class Extractor:
             return True
         when = event_date(text, reading.page.published)
         row_status = self._row_cell_status(reading, cell, text)
+        if row_status == "removed":
+            self._unlist_row(reading)
+            row_status = "compliant"
         if row_status:
             when = None if row_status == "warned" else when  # the date is the deadline
             for jid in reading.row_places:
@@ -923,6 +943,10 @@ class Extractor:
         """The status a status table's terse cell gives its row, read through its column."""
         if COMPLIANT_CELL.search(text):
             return "compliant"
+        if REMOVED_CELL.search(text) and (
+            reading.sanctuary_list_page or LIST_CAPTION.search(cell.caption)
+        ):
+            return "removed"  # a compliant that also takes back the row's listing
         if REVIEW_CELL.search(text):
             return "under_review"
         if FUNDS_COLUMN.search(cell.column) and FUNDS_CUT_CELL.search(text):
@@ -2059,8 +2083,12 @@ def _table_cells(
             continue
         if not all(scanned.get(body[row]) for row in range(0, len(body), width)):
             continue
+        # "| State | Jurisdiction | Type |": a leading state column only qualifies its row; the
+        # row's place is the next cell.
+        lead = 1 if width >= 3 and headers[0].strip().lower() in STATE_HEADERS else 0
         for number, position in enumerate(body):
-            cells[position] = TableCell(headers[number % width], number % width == 0, caption)
+            column = number % width
+            cells[position] = TableCell(headers[column], column == lead, caption, column < lead)
     return cells
 
 
