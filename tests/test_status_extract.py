@@ -2035,3 +2035,22 @@ def test_a_leading_state_column_qualifies_its_row_and_a_removal_cell_clears_it(e
         ("boise-id", "listed"),
     }
     assert expected == found(extractor, html, url=DOJ_URL)
+
+
+def test_a_federal_table_headed_as_non_cooperating_jurisdictions_lists_its_rows(extractor):
+    """On a DHS page about sanctuary jurisdictions, a table headed 'jurisdictions ... limiting
+    cooperation' lists its rows ('Richmond City' | 'VA' is richmond-va); a table headed
+    'Detainers declined this week' lists no row."""
+    html = (
+        "<h1>Weekly detainer report</h1>"
+        "<p>This report names sanctuary jurisdictions and the detainers they declined.</p>"
+        "<h2>Part A: Jurisdictions whose ordinances limit cooperation with federal officers</h2>"
+        "<table><tr><th>Name</th><th>St.</th><th>Recorded policy</th></tr>"
+        "<tr><td>Richmond City</td><td>VA</td><td>No detainers without a warrant</td></tr>"
+        "<tr><td>Dane County</td><td>WI</td><td>Detainers refused</td></tr></table>"
+        "<h2>Part B: Detainers declined this week</h2>"
+        "<table><tr><th>Place</th><th>St.</th><th>Charge</th></tr>"
+        "<tr><td>Travis County</td><td>TX</td><td>Burglary</td></tr></table>"
+    )
+    expected = {("richmond-va", "listed"), ("dane-county-wi", "listed")}
+    assert expected == found(extractor, html, url="https://www.dhs.gov/report")

@@ -56,7 +56,7 @@ ABBREVIATIONS = frozenset(
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=\S)|[”\"],\s+|,\s+[“\"]|\s+but\s+"
-    r"|,\s+and\s+(?=(?:I|we|he|she|they|it|the\s+[Dd]epartment)\b)"
+    r"|,\s+and\s+(?=(?:I|we|he|she|they|it|the\s+[Dd]epartment)\b)(?!it\s+does\b|they\s+do\b)"
     # A contrast or a later event is a proposition of its own: "X was on the list, while Y
     # was not", "the first on the list since Baltimore County was taken off it".
     r"|,?\s+(?:while|whereas)\s+|\s+since\s+(?=[A-Z])"
@@ -179,6 +179,16 @@ OFFICIAL_TITLES = (
         "county",
     ),
 )
+# A place's official by title and name ("Mayor Kathy Sheehan", "Gov. Ned Lamont"): a quote
+# later attributed to the surname alone ("..., Sheehan said") is that place's voice.
+OFFICIAL_NAME = re.compile(
+    r"\b(?P<title>Mayor|Gov\.|Governor|County\s+Executive|Executive|Sheriff|"
+    r"(?:Board|Commission)\s+Chair\w*)\s+(?:[A-Z][\w.'’-]*\s+){0,2}?(?P<surname>[A-Z][a-z][\w'’-]+)"
+    r"(?![\w'’-]|\s+[A-Z][a-z])"
+)
+OFFICIAL_NAME_TITLES = ("Mayor", "Gov", "Executive", "Sheriff", "Chair")
+OFFICIAL_NAME_KIND = {"mayor": "city", "gov.": "state", "governor": "state"}
+THIRD_PERSON_SAID = re.compile(r"\b(?:he|she)\s+(?:said|says|added|wrote)\b")
 # Members of Congress: what they say of a place is not the place's own position.
 LAWMAKER = re.compile(
     r"\b(?:U\.S\.\s+)?(?:Sen\.|Senator|Rep\.|Representative|Congressman|Congresswoman|"
@@ -452,6 +462,14 @@ LIST_CAPTION = re.compile(
     r"\blist\b|\b(?:sanctuary|non-?cooperative)\s+(?:jurisdictions|cities|counties|states|places)\b",
     re.IGNORECASE,
 )
+# A table heading (no caption) that says its rows are the places that keep federal officers
+# out: "Jurisdictions with enacted policies that restrict cooperation with ICE".
+NONCOOPERATION_HEADING = re.compile(
+    r"\b(?:sanctuary|non-?cooperative|uncooperative)\s+jurisdictions\b|\bjurisdictions\b[^.]{0,60}"
+    r"\b(?:restrict|restricting|limit|limiting|refuse|refusing|decline|declining)s?\s+"
+    r"(?:cooperation|to\s+cooperate|(?:to\s+honou?r\s+)?detainers)\b",
+    re.IGNORECASE,
+)
 LIST_QUESTION = re.compile(r"\blist\b[^?]*\?\s*$|^\s*(?:listed|on\s+(?:the\s+)?list)\b", re.I)
 NO_CELL = re.compile(r"no\b\.?|not\s+listed|[—–-]", re.IGNORECASE)
 # The terse idioms of a status table's cells, which running-text cues do not read:
@@ -554,6 +572,8 @@ class PageReading:
     counts: Counter[str] = field(default_factory=Counter)  # mentions of each place so far
     answer_to: str = ""  # the question heading the current block answers
     lawmakers: set[str] = field(default_factory=set)  # surnames of members of Congress
+    officials: dict[str, str] = field(default_factory=dict)  # a local official's surname: place
+    last_official: str | None = None  # the place of the official the page last quoted or named
     # The last sentence's subject was the federal government: a following "it" or "the
     # department" is that government, not a place ("The department ... It is suing Chicago").
     federal_subject: bool = False
@@ -826,8 +846,11 @@ class Extractor:
         intro_group: Group | None = None
         kind_hint = ""
         answer: list[Hit] = []  # the statuses a question heading asks about
+        table_heading = ""  # the heading right before a table, which titles it
         for position, block in blocks:
             text = block.text
+            if block.tag not in {"td", "th", "caption"}:
+                table_heading = text if block.is_heading else ""
             if block.tag in {"td", "th"} and position in reading.row_states:
                 if reading.row_states[position][1] == "state cell":
                     continue  # the state column of a table row: it qualifies the row's place
@@ -848,6 +871,8 @@ class Extractor:
                     item_list_page = list_page and (
                         not cell.caption or bool(LIST_CAPTION.search(cell.caption))
                     )
+                    if not item_list_page and not cell.caption and table_heading:
+                        item_list_page = self._heading_lists_rows(reading, blocks, table_heading)
                     reading.item_places = []
             if block.is_item:
                 hits = self._read_item(
@@ -891,6 +916,20 @@ class Extractor:
                 intro_group = Group(position, [], target and not _only(intro, {"compliant"}))
         if intro_group is not None:
             self._close_group(reading, intro_group)
+
+    def _heading_lists_rows(
+        self, reading: PageReading, blocks: list[tuple[int, Block]], heading: str
+    ) -> bool:
+        """A federal page's table titled as sanctuary jurisdictions lists its rows.
+
+        "Table 1: Jurisdictions with enacted policies that restrict cooperation with ICE" on an
+        ICE report that says it identifies sanctuary jurisdictions.
+        """
+        if not reading.federal_page or "jurisdiction" not in heading.lower():
+            return False
+        if not NONCOOPERATION_HEADING.search(heading):
+            return False
+        return any("sanctuary" in block.text.lower() for _, block in blocks)
 
     def _read_cell(
         self,
@@ -1098,6 +1137,7 @@ class Extractor:
             if RECOMMENDATION.match(sentence):
                 continue
             following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
+            self._learn_officials(reading, sentence, sentence_start, places)
             carried: list[Hit] = []  # the statuses of "Jurisdictions removed ...:" before a colon
             for clause_start, clause_text in _clauses(sentence):
                 start = sentence_start + clause_start
@@ -1181,6 +1221,47 @@ class Extractor:
                 ]
                 reading.subject_place = opening[0] if opening else None
         return results
+
+    def _learn_officials(
+        self,
+        reading: PageReading,
+        sentence: str,
+        sentence_start: int,
+        places: list[tuple[RawMention, str]],
+    ) -> None:
+        """Tie each titled local official the sentence names to the nearest place of the
+        title's kind, and note the official a quote of the sentence is attributed to."""
+        if any(title in sentence for title in OFFICIAL_NAME_TITLES):
+            for match in OFFICIAL_NAME.finditer(sentence):
+                kind = OFFICIAL_NAME_KIND.get(match.group("title").lower(), "county")
+                # Passing names count: "In Albuquerque, a spokesperson for Mayor Tim Keller".
+                near = [
+                    (abs(m.start - match.start()), jid)
+                    for m in self.names.scan(sentence)
+                    if (jid := self.names.resolve(m, reading.context)) is not None
+                    and (place := self.gazetteer.get(jid)) is not None
+                    and place.kind == kind
+                ]
+                jid = min(near)[1] if near else self._anaphora(reading, kind)
+                if jid:
+                    reading.officials.setdefault(match.group("surname"), jid)
+        for surname, jid in reading.officials.items():
+            if surname in sentence:
+                reading.last_official = jid
+
+    def _quoted_official(
+        self, reading: PageReading, clause: Clause, by_name_only: bool = False
+    ) -> str | None:
+        """The place of the local official a clause's sentence quotes, by surname or "she said"."""
+        for surname, jid in reading.officials.items():
+            if surname in clause.sentence:
+                return jid
+        if by_name_only:
+            return None
+        if "said" in clause.sentence or "says" in clause.sentence:
+            if THIRD_PERSON_SAID.search(clause.sentence):
+                return reading.last_official
+        return None
 
     def _note_subject(
         self, reading: PageReading, sentence: str, mentions: list[RawMention]
@@ -1649,6 +1730,11 @@ class Extractor:
             return [reading.speaker] if reading.speaker in named else named[:1]
         singular = SINGULAR_REF.search(clause.text)
         if singular:
+            # "a spokesperson for Mayor Tim Keller said the city's ordinance ...": the city is
+            # the mayor's.
+            official = self._quoted_official(reading, clause, by_name_only=True)
+            if official:
+                return [official]
             kind = (singular.group("a") or singular.group("b")).lower()
             jid = self._anaphora(reading, kind)
             return [jid] if jid else []
@@ -1658,6 +1744,9 @@ class Extractor:
             block_places = self._block_places(reading, clause.block)
             if len(block_places) == 1:
                 return block_places
+            official = self._quoted_official(reading, clause)
+            if official:
+                return [official]
         # An official named by title only: "Gov. Polis's office said ...", "the mayor said ...".
         for pattern, kind in OFFICIAL_TITLES:
             if pattern.search(clause.text):
@@ -1666,6 +1755,11 @@ class Extractor:
                 else:
                     jid = self._anaphora(reading, kind)
                 return [jid] if jid else []
+        # "Mayor Brandon Johnson said the ordinance '... and it is not going anywhere'": the
+        # clause goes on about the official's measure.
+        if re.search(r"\b(?:it|they|its|their)\b", clause.text):
+            official = self._quoted_official(reading, clause)
+            return [official] if official else []
         return []
 
     def _block_places(self, reading: PageReading, position: int) -> list[str]:
