@@ -2054,3 +2054,54 @@ def test_a_federal_table_headed_as_non_cooperating_jurisdictions_lists_its_rows(
     )
     expected = {("richmond-va", "listed"), ("dane-county-wi", "listed")}
     assert expected == found(extractor, html, url="https://www.dhs.gov/report")
+
+
+def test_a_quote_is_the_voice_of_the_official_it_is_attributed_to(extractor):
+    """A quote attributed by surname ('..., Gallego said') or by 'she said' is the stance of
+    the place that official was first tied to, not of the last city the page named."""
+    html = (
+        "<p>The Justice Department wrote to Mayor Maria Gallego of Tucson on Monday, saying "
+        "the city may violate Section 1373.</p>"
+        "<p>Phoenix and Mesa were not sent letters.</p>"
+        "<p>“We comply with Section 1373. We always have,” Gallego said on Tuesday.</p>"
+        "<p>Asked about the grant, the mayor did not hesitate. “We're not revisiting our "
+        "ordinance for any amount of money,” she said.</p>"
+    )
+    findings = found(extractor, html)
+    assert ("tucson-az", "contests") in findings
+    assert set() == {f for f in findings if f[1] == "contests" and f[0] != "tucson-az"}
+
+
+def test_a_kept_measure_is_the_speakers_stance(extractor):
+    """'the ordinance ... and it is not going anywhere' under a named mayor, 'our order stays
+    in place' and 'would not repeal or suspend' contest for the speaker's place."""
+    html = (
+        "<p>The Justice Department sued Minnesota, Denver and Portland, Ore., on Monday over "
+        "their sanctuary policies.</p>"
+        "<p>In Denver, Mayor Ruth Okafor said the city's ordinance “was upheld twice, and it is "
+        "not going anywhere.”</p>"
+        "<p>Minnesota's Governor answered that the State would not repeal or suspend its "
+        "law.</p>"
+        "<p>“Our resolution stays in place,” said Portland Mayor Dan Reyes.</p>"
+    )
+    findings = found(extractor, html)
+    for place in ("denver-co", "mn", "portland-or"):
+        assert (place, "contests") in findings
+
+
+def test_a_counted_plural_clearance_reaches_the_places_just_named(extractor):
+    """'the Justice Department determined that the two recipients comply with' clears the two
+    named in the sentence before (the state beside one of them is its qualifier); a county's
+    own lawyer concluding the same clears no one."""
+    html = (
+        "<p>Tacoma, Washington, and Dane County, Wisconsin, each answered the department's "
+        "questions about their jail policies. After reading the answers, the Justice Department "
+        "determined that the two recipients are complying with 8 U.S.C. 1373.</p>"
+    )
+    expected = {("tacoma-wa", "compliant"), ("dane-county-wi", "compliant")}
+    assert expected == found(extractor, html, url=DOJ_URL)
+    html = (
+        "<p>Dane County and Tacoma answered the letters. The county's lawyer has concluded "
+        "that both jurisdictions comply with federal law.</p>"
+    )
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "compliant"}

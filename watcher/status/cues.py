@@ -111,6 +111,17 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:found|finds|find|deemed|determined)\s+(?:\w+\s+){1,4}?compliant\b",
         anchors=("compliant",),
     ),
+    # "the Department has concluded that both jurisdictions comply with section 1373"; the
+    # federal side must be the one concluding ("County Counsel has concluded that the County's
+    # practices comply" is the county's own stance).
+    _cue(
+        "compliant",
+        r"\b(?:department|doj|justice|dhs|ice|federal\s+government)\b"
+        r"[^.;]{0,40}?\b(?:found|finds|determined|determines|concluded|concludes|confirmed|"
+        r"confirms)\s+that\s+(?:[\w.’'-]+\s+){1,5}?(?:compl(?:y|ies)|(?:is|are)\s+complying)"
+        r"\s+with\b",
+        anchors=("compl",),
+    ),
     _cue(
         "compliant",
         r"\bclear(?:ed|s)\b(?=[^;]{0,80}\b(?:complian|1373|review|law))",
@@ -532,7 +543,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:by\s+mistake|in\s+error|an\s+error|a\s+mistake|wrongly|erroneous\w*|"
         r"simply\s+mistaken|baseless|meritless|without\s+merit|political\s+stunt|"
-        r"political\s+theater|got\s+it\s+wrong|gets\s+it\s+wrong|wrong\s+on\s+the\s+facts)\b",
+        r"political\s+theater|got\s+it\s+wrong|gets\s+it\s+wrong|wrong\s+on\s+the\s+facts|"
+        r"(?:flatly|simply|plainly|dead|just)\s+wrong)\b",
         binding="contests",
         negatable=False,
         anchors=(
@@ -558,8 +570,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contests",
         r"\b(?:will|would|shall)\s+not\s+(?:\w+\s+)?(?:back\s+down|bend|yield|budge|cave|"
         r"be\s+(?:blackmailed|bullied|intimidated|coerced)|change\s+(?:our|its|their|course|"
-        r"policy|how|the\s+way)|(?:rescind|repeal|withdraw|abandon)\s+(?:it|them|our|its|their|the)\b|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
+        r"policy|how|the\s+way)|(?:rescind|repeal|withdraw|abandon|suspend)(?:\s+or\s+(?:rescind|"
+        r"repeal|withdraw|abandon|suspend))?\s+(?:it|them|our|its|their|the)\b|(?:comply|cooperate)\s+with\s+(?:unlawful|unconstitutional|illegal))|\b(?:won't|wo\s*n't)\s+(?:back\s+down|bend|yield|budge|cave)|"
         r"\bnot\s+backing\s+down\b|\bis\s+not\s+changing\b|\bnot\s+going\s+to\s+change\b|"
+        # "We are not changing our policy", "We're not revisiting it", "it is not going
+        # anywhere": the place keeps what the federal government objects to.
+        r"(?:\b(?:are|am|is)|['’]re)\s+not\s+(?:changing|revisiting|rescinding|repealing|"
+        r"reversing|abandoning)\s+(?:it|them|our|its|their|the|this|that)\b|"
+        r"\b(?:is|are)\s+not\s+going\s+anywhere\b|"
         r"\brefus(?:e|es|ed|ing)\s+to\s+(?:change|comply|cooperate|alter|end|abandon|drop|accept|"
         r"back\s+down|rescind)",
         binding="contests",
@@ -575,7 +593,8 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "contests",
-        r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b",
+        r"\b(?:is|are|remains?|was|has\s+always\s+been)\s+(?:legally\s+sound|lawful|legal)\b|"
+        r"\b(?:has|have)\s+acted\s+(?:lawfully|legally)\b",
         binding="contests",
         anchors=("lawful", "legal"),
     ),
@@ -607,6 +626,24 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"polic(?:y|ies)|laws?|order|directive)(?:\s+in\s+place)?\b",
         binding="contests",
         anchors=("keep",),
+    ),
+    # "the city's General Order would stay in place", "Our executive order stays in place",
+    # "the resolution would stay on the books": the place's own measure, kept.
+    _cue(
+        "contests",
+        r"\b(?:ordinances?|polic(?:y|ies)|laws?|order|resolution|directive|statute|act)\s+"
+        r"(?:\w+\s+){0,2}?(?:stays?|remains?|(?:will|would)\s+(?:stay|remain))\s+"
+        r"(?:in\s+place|on\s+the\s+books|in\s+(?:full\s+)?(?:force|effect))\b",
+        binding="contests",
+        anchors=(" in place", "on the books", " in force", " in effect", " in full"),
+    ),
+    # "was written to comply with federal law, and it does": the place says it complies.
+    _cue(
+        "contests",
+        r"\bto\s+comply\s+with\s+(?:federal|the|all)\s+(?:\w+\s+)?laws?,?\s+and\s+"
+        r"(?:it|they|we)\s+do(?:es)?\b",
+        binding="contests",
+        anchors=("to comply",),
     ),
     # The place went to court against the federal government: its officials' position too.
     _cue(

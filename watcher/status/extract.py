@@ -136,9 +136,11 @@ PLURAL_REF = re.compile(
 # A definite plural that points back at places just named: "the two cities", "both counties".
 ANTECEDENT_REF = re.compile(
     rf"\b(?:the|these|those|(?P<both>both))\s+(?:(?P<n>{COUNT}|\d{{1,2}})\s+)?"
-    r"(?P<noun>cities|counties|states)\b",
+    r"(?P<noun>cities|counties|states|jurisdictions|localities|recipients)\b",
     re.IGNORECASE,
 )
+# Nouns of ANTECEDENT_REF that take places of any kind; they refer back only when counted.
+ANY_KIND_NOUNS = frozenset({"jurisdictions", "localities", "recipients"})
 GENERIC_REF = re.compile(
     r"\b(?:any|every|all|other|some|many|several|most|uncooperative|such)\s+(?:\w+\s+)?"
     r"(?:jurisdictions?|cities|city|states?|counties|places|localities|municipalities)\b"
@@ -182,7 +184,7 @@ OFFICIAL_TITLES = (
 # A place's official by title and name ("Mayor Kathy Sheehan", "Gov. Ned Lamont"): a quote
 # later attributed to the surname alone ("..., Sheehan said") is that place's voice.
 OFFICIAL_NAME = re.compile(
-    r"\b(?P<title>Mayor|Gov\.|Governor|County\s+Executive|Executive|Sheriff|"
+    r"\b(?P<title>(?:County\s+)?Mayor|Gov\.|Governor|County\s+Executive|Executive|Sheriff|"
     r"(?:Board|Commission)\s+Chair\w*)\s+(?:[A-Z][\w.'’-]*\s+){0,2}?(?P<surname>[A-Z][a-z][\w'’-]+)"
     r"(?![\w'’-]|\s+[A-Z][a-z])"
 )
@@ -1235,14 +1237,18 @@ class Extractor:
             for match in OFFICIAL_NAME.finditer(sentence):
                 kind = OFFICIAL_NAME_KIND.get(match.group("title").lower(), "county")
                 # Passing names count: "In Albuquerque, a spokesperson for Mayor Tim Keller".
-                near = [
-                    (abs(m.start - match.start()), jid)
-                    for m in self.names.scan(sentence)
-                    if (jid := self.names.resolve(m, reading.context)) is not None
-                    and (place := self.gazetteer.get(jid)) is not None
-                    and place.kind == kind
-                ]
-                jid = min(near)[1] if near else self._anaphora(reading, kind)
+                # The name nearest the title, of its kind ("In Columbia, S.C., Mayor ..." is
+                # no mayor of the Columbia named after it).
+                near = sorted(
+                    (abs(m.start - match.start()), index, self.names.resolve(m, reading.context))
+                    for index, m in enumerate(self.names.scan(sentence))
+                    if m.passing != "person"  # "Mayor Brandon Johnson" names no Brandon
+                )
+                if near:
+                    place = self.gazetteer.get(near[0][2]) if near[0][2] else None
+                    jid = place.id if place is not None and place.kind == kind else None
+                else:
+                    jid = self._anaphora(reading, kind)
                 if jid:
                     reading.officials.setdefault(match.group("surname"), jid)
         for surname, jid in reading.officials.items():
@@ -1777,13 +1783,14 @@ class Extractor:
         reference = ANTECEDENT_REF.search(clause.text)
         if reference is None or clause.block >= len(reading.page.blocks):
             return []
-        kind = {"cities": "city", "counties": "county", "states": "state"}[
-            reference.group("noun").lower()
-        ]
+        noun = reference.group("noun").lower()
+        kind = {"cities": "city", "counties": "county", "states": "state"}.get(noun)
         raw = (reference.group("n") or "").lower()
         size = int(raw) if raw.isdigit() else NUMBERS.get(raw)
         if reference.group("both"):
             size = 2
+        if noun in ANY_KIND_NOUNS and size is None:
+            return []  # "the jurisdictions" alone may be any group the page spoke of
         text = reading.page.blocks[clause.block].text
         offset = text.find(clause.sentence)
         if offset <= 0:
@@ -1793,8 +1800,14 @@ class Extractor:
             for mention in self.names.scan(sentence):
                 jid = None if mention.passing else self.names.resolve(mention, reading.context)
                 place = self.gazetteer.get(jid) if jid else None
-                if place is not None and place.kind == kind and jid not in found:
+                if place is not None and kind in {None, place.kind} and jid not in found:
                     found.append(place.id)
+            if kind is None:
+                # "Louisville Metro, Kentucky, and Sonoma County": a state beside a place of
+                # its own is that place's qualifier, not one of the jurisdictions.
+                places = [p for j in found if (p := self.gazetteer.get(j)) is not None]
+                located = {p.state for p in places if p.kind != "state"}
+                found = [j for j in found if j not in located]
             if found:
                 return found if len(found) == size or size is None and len(found) > 1 else []
         return []
@@ -1850,6 +1863,9 @@ class Extractor:
                 kind = (singular.group("a") or singular.group("b")).lower()
                 if self._anaphora(reading, kind) == reading.subject_place:
                     return [reading.subject_place]
+            # "... concluded that both jurisdictions comply": the two just named.
+            if federal and not clause.quoted_name and ("both" in text or " two " in text):
+                return self._antecedents(reading, clause) or None
             return None
         if clause.quoted_name:
             return None  # news reports that “Orange County” appears: about the name
