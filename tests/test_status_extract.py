@@ -2105,3 +2105,17 @@ def test_a_counted_plural_clearance_reaches_the_places_just_named(extractor):
         "that both jurisdictions comply with federal law.</p>"
     )
     assert set() == {pair for pair in found(extractor, html) if pair[1] == "compliant"}
+
+
+def test_a_suit_in_a_relative_clause_after_to_the_sues_its_defendants(extractor):
+    """'reacted to the complaint the Justice Department filed Tuesday against Dane County and
+    the City of Madison' sues both; 'threatened to sue Dane County' still sues no one."""
+    html = (
+        "<p>County Executive Melissa Agard reacted to the complaint the Justice Department "
+        "filed Tuesday against Dane County and the City of Madison over their sanctuary "
+        "ordinances.</p>"
+    )
+    expected = {("dane-county-wi", "sued"), ("madison-wi", "sued")}
+    assert expected == {pair for pair in found(extractor, html) if pair[1] == "sued"}
+    html = "<p>The Justice Department threatened to sue Dane County over its ordinance.</p>"
+    assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}

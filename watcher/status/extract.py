@@ -423,6 +423,8 @@ LOCATED_GROUP = re.compile(
     r"(?:\w+\s+){0,2}?(?:in|across|throughout)\s+",
     re.IGNORECASE,
 )
+# "to the" before a lawsuit noun: a preposition ("responded to the lawsuit"), no infinitive.
+PREPOSITION_TO = re.compile(r"\bto\s+(?:the|this|that|its|their|his|her)\s+$", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # What the statuses are about: a page with none of these words is about something else.
 # How many clauses Extractor._hits remembers the hits of.
@@ -1513,7 +1515,12 @@ class Extractor:
                 earlier + " " + before
             ):
                 continue
-            if rules.SUED_BLOCKED.search(before) or rules.negated(before):
+            blocked = rules.SUED_BLOCKED.search(before)
+            if blocked and word[:1] not in "so" and PREPOSITION_TO.search(before, blocked.start()):
+                # "responded to the lawsuit the Department filed ... against": "to" is no
+                # infinitive before a noun ("threatened to sue" still is).
+                blocked = None
+            if blocked or rules.negated(before):
                 continue
             if re.search(r"\bthe\s+(?:city|county|state|town)['’]s\s+(?:own\s+)?$", before):
                 continue  # "a trial date in the city's lawsuit over ...": the city sues
