@@ -2119,3 +2119,20 @@ def test_a_suit_in_a_relative_clause_after_to_the_sues_its_defendants(extractor)
     assert expected == {pair for pair in found(extractor, html) if pair[1] == "sued"}
     html = "<p>The Justice Department threatened to sue Dane County over its ordinance.</p>"
     assert set() == {pair for pair in found(extractor, html) if pair[1] == "sued"}
+
+
+def test_a_request_a_law_provides_for_is_no_federal_request(extractor):
+    """'a statute that makes Oregon notify residents whenever federal officers request their
+    records' reviews no one; 'when the department asked Oregon in May to certify' still does."""
+    html = (
+        "<p>The Department sued Oregon over a statute that makes the State notify residents "
+        "whenever federal officers request their records.</p>"
+    )
+    assert set() == {
+        pair for pair in found(extractor, html, url=DOJ_URL) if pair[1] == "under_review"
+    }
+    html = (
+        "<p>The dispute began when the Department asked Oregon in May to certify its compliance "
+        "with 8 U.S.C. 1373.</p>"
+    )
+    assert ("or", "under_review") in found(extractor, html, url=DOJ_URL)

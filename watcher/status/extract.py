@@ -279,6 +279,11 @@ RESPONDS_TO = re.compile(
     re.IGNORECASE,
 )
 # "X, the suburb that has been on the list": the relative clause is about X alone.
+LISTED_RELATIVE = re.compile(
+    r"\b(?:which|whom)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?:named|put|placed|included|listed|"
+    r"added|identified)\b[^,;]*$",
+    re.IGNORECASE,
+)
 SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
 # A letter "sent in error" or "withdrawn" asserts none of what it said.
 LETTER_WITHDRAWN = re.compile(
@@ -351,6 +356,12 @@ ROUTINE_REQUESTS = re.compile(
     r"\b(?:respond\w*|repl(?:y|ies|ied|ying)|honou?r\w*|answer\w*|fulfil\w*|process\w*)\s+"
     r"(?:to\s+)?(?:routine\s+|federal\s+|such\s+|those\s+|these\s+|any\s+|all\s+)?$",
     re.IGNORECASE,
+)
+# "requires the State to alert people when federal agencies ask for their information": a
+# present-tense request after "when"/"whenever"/"if" is what a law provides for, not a request
+# made ("when the department asked Chicago in April" is one).
+HABITUAL_REQUEST = re.compile(
+    r"\b(?:when|whenever|if|each\s+time|every\s+time)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE
 )
 # A suit told right after one against the federal government: the same kind of suit.
 FOLLOWED_SUIT = re.compile(
@@ -1412,6 +1423,8 @@ class Extractor:
                     continue
                 if cue.status == "under_review" and (
                     ROUTINE_REQUESTS.search(before)
+                    or HABITUAL_REQUEST.search(before)
+                    and not match.group(0).split(None, 1)[0].lower().endswith("ed")
                     or REVIEW_ENDED.search(before)
                     or URGED_TO.search(before)
                     and REVIEW_OPENED.match(match.group(0))
@@ -1430,6 +1443,14 @@ class Extractor:
                 if cue.status == "compliant":
                     masks.append((match.start(), match.end(), cue.status))
                 hits.append(Hit(cue.status, match.start(), cue.binding, cue.name, cue.voiced))
+        if "which" in lowered or "whom" in lowered:
+            # "San Diego County, which the Department named on its list ..., adopted a policy
+            # ... California law demands": the listing is of the place the relative follows.
+            for number, hit in enumerate(hits):
+                if hit.status == "listed" and hit.binding == "clause":
+                    relative = LISTED_RELATIVE.search(clause, 0, hit.position)
+                    if relative:
+                        hits[number] = replace(hit, position=relative.start(), binding="relative")
         # "The list of sanctuary jurisdictions does not include Tucson": the list is named,
         # the place is not on it.
         if "list" in lowered and NOT_INCLUDED.search(clause):
@@ -1456,7 +1477,7 @@ class Extractor:
         if on_list:
             before = clause[: on_list.start()]
             if not _negated_in_part(before) and not any(h.status == "compliant" for h in hits):
-                relative = SINGULAR_RELATIVE.search(before)
+                relative = SINGULAR_RELATIVE.search(before) or LISTED_RELATIVE.search(before)
                 binding = "relative" if relative else "clause"
                 position = relative.start() if relative else on_list.start()
                 hits.append(Hit("listed", position, binding, "on the list"))
