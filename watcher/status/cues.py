@@ -396,7 +396,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"\b(?:withh[oe]ld\w*|held\s+back|holding\s+back|cut\s+off|terminat\w+|suspend\w+|"
         r"den(?:ied|ies|ying)|revok\w+|claw\w*\s+back|clawed\s+back|froze|frozen|freez\w+|"
         r"pull(?:s|ed|ing)|strip(?:s|ped|ping)|cancel\w*|(?:refus\w+|declin\w+)\s+to\s+(?:release|"
-        r"disburse|pay|award))\b(?=[^;]{0,80}?\b(?:grants?|fund\w*|money|awards?|dollars|"
+        r"disburse|pay|award))\b(?=[^;]{0,100}?\b(?:grants?|fund\w*|money|awards?|dollars|"
         r"payments?)\b|[^;]{0,3}\$)",
         anchors=(
             "withh",
