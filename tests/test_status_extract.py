@@ -2139,11 +2139,10 @@ def test_a_request_a_law_provides_for_is_no_federal_request(extractor):
 
 
 def test_a_termination_reaches_a_grant_named_at_length(extractor):
-    """'terminated the share of Tacoma, Washington, in the fiscal year 2025 Edward Byrne Memorial
-    Justice Assistance Grant' cuts Tacoma's funds: the grant's long name is still its object."""
+    """'terminated Tacoma's share of the fiscal year 2025 Edward Byrne Memorial Justice
+    Assistance Grant' cuts Tacoma's funds: the grant's long name is still its object."""
     html = (
-        "<p>The Justice Department said it had terminated the share of Tacoma, Washington, in "
-        "the fiscal year 2025 Edward Byrne Memorial State and Local Justice Assistance Grant "
-        "program.</p>"
+        "<p>The Justice Department said it had terminated Tacoma's share of the fiscal year "
+        "2025 Edward Byrne Memorial Justice Assistance Grant, effective at once.</p>"
     )
     assert ("tacoma-wa", "funding_cut") in found(extractor, html, url=DOJ_URL)
