@@ -2146,3 +2146,23 @@ def test_a_termination_reaches_a_grant_named_at_length(extractor):
         "2025 Edward Byrne Memorial Justice Assistance Grant, effective at once.</p>"
     )
     assert ("tacoma-wa", "funding_cut") in found(extractor, html, url=DOJ_URL)
+
+
+def test_capitalised_counties_after_two_names_and_a_field_office_and_a_listing_relative(
+    extractor,
+):
+    """'Hennepin and Ramsey Counties' in a headline are two counties (no cities); 'ICE's
+    Chicago field office' is no place; 'X County, which the Department placed on its list of
+    sanctuary jurisdictions, ... Minnesota law' lists the county, not the state."""
+    html = (
+        "<h1>Justice Department Warns Hennepin and Ramsey Counties That Their Jail Rules "
+        "Violate Federal Law</h1>"
+        "<p>The Department opened its review after referrals from ICE's Chicago field office.</p>"
+        "<p>Ramsey County, which the Department placed on its list of sanctuary jurisdictions "
+        "in May, bars jail staff from sharing release dates beyond what Minnesota law "
+        "requires.</p>"
+    )
+    findings = found(extractor, html, url=DOJ_URL)
+    assert ("hennepin-county-mn", "non_compliant") in findings
+    assert ("ramsey-county-mn", "listed") in findings
+    assert set() == {f for f in findings if f[0] in {"chicago-il", "mn", "hennepin-mn"}}

@@ -280,9 +280,13 @@ RESPONDS_TO = re.compile(
 )
 # "X, the suburb that has been on the list": the relative clause is about X alone.
 LISTED_RELATIVE = re.compile(
-    r"\b(?:which|whom)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?:named|put|placed|included|listed|"
-    r"added|identified)\b[^,;]*$",
+    r"\b(?:which|whom)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?:named|put|placed|included|"
+    r"listed|added|identified)\b[^,;]*$",
     re.IGNORECASE,
+)
+# "X, which the Department " before "named on its list": the relative's agent only.
+LISTING_AGENT_RELATIVE = re.compile(
+    r"\b(?:which|whom)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,2}?$", re.IGNORECASE
 )
 SINGULAR_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:has|is|was|had)\b[^,;]*$", re.IGNORECASE)
 # A letter "sent in error" or "withdrawn" asserts none of what it said.
@@ -703,6 +707,12 @@ class Extractor:
             if status == "under_review" and rules.ANSWER_RULE in finding.note:
                 if (jid, "non_compliant") in reading.findings:
                     del reading.findings[(jid, status)]
+                    # "The letter gives the city until Dec. 8 to send additional evidence that
+                    # it complies", after the finding: time to answer it is the warning.
+                    if (jid, "warned") not in reading.findings:
+                        reading.findings[(jid, "warned")] = replace(
+                            finding, status="warned", event_date=None
+                        )
         return sorted(reading.findings.values(), key=lambda f: (f.position, f.jurisdiction))
 
     def _scan_blocks(
@@ -1477,7 +1487,7 @@ class Extractor:
         if on_list:
             before = clause[: on_list.start()]
             if not _negated_in_part(before) and not any(h.status == "compliant" for h in hits):
-                relative = SINGULAR_RELATIVE.search(before) or LISTED_RELATIVE.search(before)
+                relative = SINGULAR_RELATIVE.search(before) or LISTING_AGENT_RELATIVE.search(before)
                 binding = "relative" if relative else "clause"
                 position = relative.start() if relative else on_list.start()
                 hits.append(Hit("listed", position, binding, "on the list"))

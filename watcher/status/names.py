@@ -348,7 +348,7 @@ class NameFinder:
         tokens = tokenize(text)
         mentions: list[RawMention] = []
         dateline_end = _dateline_end(text)
-        plural = self._plural_counties(tokens) if "counties" in text or "parishes" in text else {}
+        plural = self._plural_counties(tokens) if "ounties" in text or "arishes" in text else {}
         # A text without a single capital letter (a TV caption, a transcript) is read without
         # regard to case. Lower-case words are often also place names ("mobile", "orange",
         # "independence", "commerce"), so such a text only names a place by a name of two
@@ -457,8 +457,11 @@ class NameFinder:
         """Counties named before a plural: "Hennepin and Ramsey counties" -> start: (stop, ids)."""
         found: dict[int, tuple[int, tuple[str, ...]]] = {}
         for plural, token in enumerate(tokens):
-            if token.norm not in {"counties", "parishes"} or token.capitalised:
+            if token.norm not in {"counties", "parishes"}:
                 continue
+            # A capitalised "Counties" is a plural only after two names or more ("Santa Clara
+            # and San Diego Counties" in a headline), not in "Association of Counties".
+            here: dict[int, tuple[int, tuple[str, ...]]] = {}
             end = plural
             while end > 0:
                 start = end
@@ -470,7 +473,7 @@ class NameFinder:
                 )
                 if stem is None:
                     break
-                found[stem] = (end, self.county_stems[key_of(tokens[stem:end])])
+                here[stem] = (end, self.county_stems[key_of(tokens[stem:end])])
                 before = stem - 1
                 if before >= 0 and tokens[before].norm in {"and", "&"}:
                     before -= 1
@@ -479,6 +482,8 @@ class NameFinder:
                 if before == stem - 1:
                     break
                 end = before + 1
+            if not token.capitalised or len(here) >= 2:
+                found.update(here)
         return found
 
     def _lower_case_name(
@@ -703,6 +708,13 @@ class NameFinder:
             mention.passing = "part of another name"  # "Chicago Bears", "Illinois TRUST Act"
         if mention.passing == "" and before is not None and before.norm in {"where"}:
             mention.passing = "locative"
+        if (
+            mention.passing == ""
+            and cursor + 1 < len(tokens)
+            and tokens[cursor].norm == "field"
+            and tokens[cursor + 1].norm in {"office", "offices"}
+        ):
+            mention.passing = "federal office"  # "ICE's San Francisco field office"
         return mention
 
     def _state_after(
