@@ -2166,3 +2166,16 @@ def test_capitalised_counties_after_two_names_and_a_field_office_and_a_listing_r
     assert ("hennepin-county-mn", "non_compliant") in findings
     assert ("ramsey-county-mn", "listed") in findings
     assert set() == {f for f in findings if f[0] in {"chicago-il", "mn", "hennepin-mn"}}
+
+
+def test_time_to_answer_a_preliminary_finding_is_a_warning(extractor):
+    """After a preliminary finding, 'gives the county until March 3 to provide further proof
+    that it complies' warns the county (no new review)."""
+    html = (
+        "<p>The Justice Department told Dane County, Wisconsin, on Tuesday that its jail policy "
+        "may violate 8 U.S.C. 1373, a preliminary finding. The letter gives the county until "
+        "March 3 to provide further proof that it complies.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("dane-county-wi", "non_compliant"), ("dane-county-wi", "warned")} <= pairs
+    assert ("dane-county-wi", "under_review") not in pairs
