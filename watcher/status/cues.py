@@ -120,7 +120,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"[^.;]{0,40}?\b(?:found|finds|determined|determines|concluded|concludes|confirmed|"
         r"confirms)\s+that\s+(?:[\w.’'-]+\s+){1,5}?(?:compl(?:y|ies)|(?:is|are)\s+complying)"
         r"\s+with\b",
-        anchors=("compl",),
+        anchors=("comply", "complies"),
     ),
     _cue(
         "compliant",
