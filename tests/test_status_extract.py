@@ -2179,3 +2179,24 @@ def test_time_to_answer_a_preliminary_finding_is_a_warning(extractor):
     pairs = found(extractor, html)
     assert {("dane-county-wi", "non_compliant"), ("dane-county-wi", "warned")} <= pairs
     assert ("dane-county-wi", "under_review") not in pairs
+
+
+def test_a_city_of_x_state_item_on_a_list_page_is_the_small_city_not_the_state(extractor):
+    """'Town of Brattleboro, Vermont' on a list page lists brattleboro-vt (too small for the
+    gazetteer), not Vermont; on a page that is no list it names no one."""
+    items = "".join(
+        f"<li>{name}</li>"
+        for name in (
+            "City of Boston, Massachusetts", "City of Chicago, Illinois", "Cook County, Illinois",
+            "City of Denver, Colorado", "King County, Washington", "Town of Brattleboro, Vermont",
+        )
+    )  # fmt: skip
+    html = (
+        "<h1>Sanctuary Jurisdiction List</h1><p>These sanctuary jurisdictions are listed:</p>"
+        f"<ul>{items}</ul>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert ("brattleboro-vt", "listed") in pairs
+    assert ("vt", "listed") not in pairs
+    html = "<h1>Town news</h1><ul><li>Town of Brattleboro, Vermont</li></ul>"
+    assert set() == found(extractor, html)

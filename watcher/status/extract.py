@@ -466,6 +466,12 @@ ITEM_KIND = re.compile(
 SMALL_CITY_ITEM = re.compile(
     r"^(?P<name>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,2})\s+\((?i:city|town|village)\)$"
 )
+# "City of Winooski, Vermont", "Village of Oak Park, Illinois" as a whole list entry.
+SMALL_CITY_OF = re.compile(
+    r"^(?:City|Town|Village|Borough)\s+of\s+(?P<name>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,2}),"
+    r"\s+(?P<state>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})\.?$"
+)
+SMALL_CITY_OF_PREFIXES = frozenset({"City", "Town", "Vill", "Boro"})
 # A table of the government's lawsuits: "United States as plaintiff", "Suits filed by the
 # Justice Department", "DOJ sanctuary lawsuits".
 SUITS_CAPTION = re.compile(
@@ -1094,6 +1100,18 @@ class Extractor:
                 note = "list item: small city"
                 self._add(reading, jid, "listed", block.text, position, None, note)
                 return [jid]
+        small_of = SMALL_CITY_OF.match(entry) if entry[:4] in SMALL_CITY_OF_PREFIXES else None
+        if small_of and len(mentions) == 1 and mentions[0].start == small_of.start("state"):
+            # "City of Winooski, Vermont": a city the gazetteer lacks, with its state; the state
+            # only qualifies it. A list page lists it by the spec's id; elsewhere it is no one.
+            state = self._state_cell(small_of.group("state"))
+            listed = not intro or _only(intro, {"listed"})
+            if state and list_page and listed:
+                jid = f"{slug(small_of.group('name'))}-{state}"
+                note = "list item: small city"
+                self._add(reading, jid, "listed", block.text, position, None, note)
+                return [jid]
+            return [] if intro is not None else None
         if not places:
             # "The complaint makes the following claims: - The county's executive order ... is
             # preempted by federal law": an item without a name refers like running text.
