@@ -2200,3 +2200,16 @@ def test_a_city_of_x_state_item_on_a_list_page_is_the_small_city_not_the_state(e
     assert ("vt", "listed") not in pairs
     html = "<h1>Town news</h1><ul><li>Town of Brattleboro, Vermont</li></ul>"
     assert set() == found(extractor, html)
+
+
+def test_a_state_law_by_its_title_alone_stands_for_the_state(extractor):
+    """After 'the Illinois Way Forward Act', 'the complaint says the Way Forward Act is preempted
+    by federal law' finds Illinois non-compliant, as 'the Illinois ... Act' would."""
+    html = (
+        "<p>The Justice Department sued Illinois over the Illinois Way Forward Act, which bars "
+        "local police from holding people on immigration detainers.</p>"
+        "<p>The complaint says the Way Forward Act is preempted by federal law and that "
+        "Chicago's Welcoming City Ordinance violates 8 U.S.C. 1373.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert {("il", "non_compliant"), ("chicago-il", "non_compliant")} <= pairs

@@ -438,6 +438,12 @@ LOCATED_GROUP = re.compile(
     r"(?:\w+\s+){0,2}?(?:in|across|throughout)\s+",
     re.IGNORECASE,
 )
+# "the Connecticut Trust Act", "the Illinois TRUST Act", "the California Values Act": a
+# state's law, titled after the state's name.
+STATE_LAW_TITLE = re.compile(
+    r"\bthe\s+(?P<state>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+"
+    r"(?P<title>(?:[A-Z][\w-]*\s+){1,4}Act)\b"
+)
 # "to the" before a lawsuit noun: a preposition ("responded to the lawsuit"), no infinitive.
 PREPOSITION_TO = re.compile(r"\bto\s+(?:the|this|that|its|their|his|her)\s+$", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
@@ -610,6 +616,9 @@ class PageReading:
     cells: dict[int, TableCell] = field(default_factory=dict)  # table cells by position
     item_places: list[str] = field(default_factory=list)  # the places of the last item read
     row_places: list[str] = field(default_factory=list)  # the place of the table row being read
+    # A state's law by its title alone, learned where the page names its state ("the Connecticut
+    # Trust Act" ... "the Trust Act"): title -> state id.
+    law_titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -704,6 +713,7 @@ class Extractor:
                 rf"\b(?:{names})\b(?=[^.;]{{0,60}}?\b(?:said|says|warned|sued|sues|suing|"
                 r"threatened|wrote|argued|called)\b)"
             )
+        reading.law_titles = self._law_titles(blocks)
         list_page = list_page or self._looks_like_list_page(page, blocks, scanned, context)
         self._read(reading, blocks, scanned, list_page)
         self._bind_pending(reading)
@@ -720,6 +730,36 @@ class Extractor:
                             finding, status="warned", event_date=None
                         )
         return sorted(reading.findings.values(), key=lambda f: (f.position, f.jurisdiction))
+
+    def _law_titles(self, blocks: list[tuple[int, Block]]) -> dict[str, str]:
+        """State laws the page names with their state ("the Connecticut Trust Act"), by title."""
+        titles: dict[str, str] = {}
+        for _, block in blocks:
+            if " Act" not in block.text:
+                continue
+            for match in STATE_LAW_TITLE.finditer(block.text):
+                name, title = match.group("state"), match.group("title")
+                state = self.names.state_forms.get(name_key(name))
+                if state is None and " " in name:
+                    # "the Illinois Way Forward Act": a one-word state, a longer title.
+                    name, extra = name.split(None, 1)
+                    state, title = self.names.state_forms.get(name_key(name)), f"{extra} {title}"
+                if state and state != "wa":  # "Washington" may be the federal capital
+                    titles.setdefault(title, state)
+        return titles
+
+    def _law_mentions(self, reading: PageReading, text: str) -> list[tuple[RawMention, str]]:
+        """'the Trust Act' on a page that named 'the Connecticut Trust Act': the state's own law
+        stands for the state, as its mayor or police stand for a city."""
+        found = []
+        for title, state in reading.law_titles.items():
+            start = text.find("the " + title)
+            if start < 0:
+                continue
+            start += 4
+            mention = RawMention(start, start + len(title), title.lower(), (state,), state, "state")
+            found.append((replace(mention, role="official"), state))
+        return found
 
     def _scan_blocks(
         self, blocks: list[tuple[int, Block]], context: PageContext
@@ -1164,6 +1204,13 @@ class Extractor:
     ) -> list[list[Hit]]:
         text = block.text
         places = self._resolve(reading, mentions, "", text)
+        if reading.law_titles and " Act" in text:
+            laws = [
+                (m, jid)
+                for m, jid in self._law_mentions(reading, text)
+                if not any(p.start <= m.start < p.end + 2 for p, _ in places)
+            ]
+            places = sorted(places + laws, key=lambda pair: pair[0].start)
         results: list[list[Hit]] = []
         named = list(dict.fromkeys(jid for _, jid in places))
         if reading.federal_page and len(named) <= 2 and LETTER_SUBJECT.match(text):
