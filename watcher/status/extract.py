@@ -1144,13 +1144,13 @@ class Extractor:
         if small_of and len(mentions) == 1 and mentions[0].start == small_of.start("state"):
             # "City of Winooski, Vermont": a city the gazetteer lacks, with its state; the state
             # only qualifies it. A list page lists it by the spec's id; elsewhere it is no one.
-            state = self._state_cell(small_of.group("state"))
+            small_state = self._state_cell(small_of.group("state"))
             listed = not intro or _only(intro, {"listed"})
-            if state and list_page and listed:
-                jid = f"{slug(small_of.group('name'))}-{state}"
+            if small_state and list_page and listed:
+                small_id = f"{slug(small_of.group('name'))}-{small_state}"
                 note = "list item: small city"
-                self._add(reading, jid, "listed", block.text, position, None, note)
-                return [jid]
+                self._add(reading, small_id, "listed", block.text, position, None, note)
+                return [small_id]
             return [] if intro is not None else None
         if not places:
             # "The complaint makes the following claims: - The county's executive order ... is
