@@ -447,6 +447,10 @@ STATE_LAW_TITLE = re.compile(
 # "to the" before a lawsuit noun: a preposition ("responded to the lawsuit"), no infinitive.
 PREPOSITION_TO = re.compile(r"\bto\s+(?:the|this|that|its|their|his|her)\s+$", re.IGNORECASE)
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
+# Words one of which every form of rules.SUED_TRIGGER holds ("sued", "lawsuit", "against",
+# "took ... to court", "complaint ... names", "naming X as a defendant", "suits challenging").
+SUED_TRIGGER_WORDS = ("sue", "suing", "suit", "against", "over", "defendant", "court", "names",
+                      "challeng")  # fmt: skip
 # What the statuses are about: a page with none of these words is about something else.
 # How many clauses Extractor._hits remembers the hits of.
 HITS_MEMO_SIZE = 5_000
@@ -1557,8 +1561,9 @@ class Extractor:
                 position = relative.start() if relative else on_list.start()
                 hits.append(Hit("listed", position, binding, "on the list"))
         # After a preliminary finding, time to answer is a warning, not a new review.
-        finding = any(h.status == "non_compliant" for h in hits) or PRELIMINARY.search(sentence)
-        if finding:
+        if any(h.status == "under_review" for h in hits) and (
+            any(h.status == "non_compliant" for h in hits) or PRELIMINARY.search(sentence)
+        ):
             hits = [h for h in hits if h.status != "under_review"]
         deadline = rules.DEADLINE.search(clause)
         # "if a jurisdiction does not respond by November 10, the department will ...": a
@@ -1601,7 +1606,14 @@ class Extractor:
     def _sued_hits(self, reading: PageReading, clause: str, earlier: str = "") -> list[Hit]:
         hits = []
         against_federal = False
-        for match in rules.SUED_TRIGGER.finditer(clause):
+        lowered = clause.lower()
+        # Every form of SUED_TRIGGER holds one of these words; most clauses hold none.
+        triggers = (
+            rules.SUED_TRIGGER.finditer(clause)
+            if any(word in lowered for word in SUED_TRIGGER_WORDS)
+            else ()
+        )
+        for match in triggers:
             if against_federal:
                 break  # "joined the suit against the administration over the order, ..."
             before = clause[: match.start()]
