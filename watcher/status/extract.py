@@ -449,6 +449,7 @@ PREPOSITION_TO = re.compile(r"\bto\s+(?:the|this|that|its|their|his|her)\s+$", r
 PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 # Words one of which every form of rules.SUED_TRIGGER holds ("sued", "lawsuit", "against",
 # "took ... to court", "complaint ... names", "naming X as a defendant", "suits challenging").
+DIGIT = re.compile(r"\d")  # as DEADLINE's \d means it
 SUED_TRIGGER_WORDS = ("sue", "suing", "suit", "against", "over", "defendant", "court", "names",
                       "challeng")  # fmt: skip
 # What the statuses are about: a page with none of these words is about something else.
@@ -1568,7 +1569,17 @@ class Extractor:
             any(h.status == "non_compliant" for h in hits) or PRELIMINARY.search(sentence)
         ):
             hits = [h for h in hits if h.status != "under_review"]
-        deadline = rules.DEADLINE.search(clause)
+        # Every form of DEADLINE holds "deadline", "day(s)", "week(s)", "the end of" or a date's
+        # digits; the gate's words avoid "i", "s" and "k", whose case-blind matches ("ı", "ſ")
+        # str.lower() does not fold to them.
+        dated = (
+            "dead" in lowered
+            or "day" in lowered
+            or "week" in lowered
+            or "end" in lowered
+            or DIGIT.search(clause)
+        )
+        deadline = rules.DEADLINE.search(clause) if dated else None
         # "if a jurisdiction does not respond by November 10, the department will ...": a
         # deadline stated by what follows from missing it, not a negated one.
         missed = deadline and rules.CONSEQUENCE_IF_MISSED.search(clause, 0, deadline.start())
