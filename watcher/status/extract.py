@@ -708,11 +708,17 @@ class Extractor:
             on_topic=any(TOPIC.search(block.text) for _, block in blocks),
             row_states=self._row_states(blocks, cells),
             cells=cells,
-            lawmakers={m.group("surname") for _, b in blocks for m in LAWMAKER.finditer(b.text)},
+            lawmakers={
+                m.group("surname")
+                for _, b in blocks
+                if _may_name_lawmaker(b.text)
+                for m in LAWMAKER.finditer(b.text)
+            },
         )
         officials = {
             m.group("surname")
             for _, b in blocks
+            if _may_name_state_official(b.text)
             for m in self.state_official_names.finditer(b.text)
         }
         if officials:
@@ -1821,7 +1827,9 @@ class Extractor:
             for m in rules.NON_FEDERAL_ACTOR.finditer(clause)
             # "its review of the Bexar County Sheriff's Office and found": an object.
             if not OBJECT_OF_PREPOSITION.search(clause, 0, m.start())
-        ] + list(self.state_officials.finditer(clause))
+        ]
+        if _may_name_state_official(clause):
+            local += self.state_officials.finditer(clause)
         if reading.state_official_ref is not None:
             local += list(reading.state_official_ref.finditer(clause))
         if not local:
@@ -1847,8 +1855,10 @@ class Extractor:
         return max(before)[1] == "federal"
 
     def _contest_targets(self, reading: PageReading, clause: Clause) -> list[str]:
-        if LAWMAKER.search(clause.text) or any(
-            re.search(rf"\b{re.escape(name)}\b", clause.text) for name in reading.lawmakers
+        if (
+            _may_name_lawmaker(clause.text)
+            and LAWMAKER.search(clause.text)
+            or any(re.search(rf"\b{re.escape(name)}\b", clause.text) for name in reading.lawmakers)
         ):
             return []  # a senator arguing that a city complies is not the city's position
         if rules.FEDERAL_VOICE.search(clause.text) and not rules.NON_FEDERAL_ACTOR.search(
@@ -2147,6 +2157,19 @@ class Extractor:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _may_name_lawmaker(text: str) -> bool:
+    """Whether LAWMAKER may match: each of its titles holds "Sen", "Rep" or "Congress"."""
+    return "Sen" in text or "Rep" in text or "Congress" in text
+
+
+def _may_name_state_official(text: str) -> bool:
+    """Whether a state official's title may be in the text: "attorney general", "governor" and
+    "gov." hold "attorney" or "gov" (matched without case; these letters fold as lower() does).
+    """
+    lowered = text.lower()
+    return "gov" in lowered or "attorney" in lowered
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
