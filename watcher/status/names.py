@@ -22,6 +22,9 @@ from watcher.status.gazetteer import AP_ABBREVIATIONS, Gazetteer
 log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
+# A token with the gap before it. Every character but whitespace and "_" starts a token (a
+# letter, a digit, or anything else that is not a word character), so the gaps are just those.
+GAPPED_TOKEN_RE = re.compile(r"([\s_]*)(" + TOKEN_RE.pattern + ")")
 MAX_NAME_TOKENS = 8
 # Most names are letters and single spaces, whose key is their lower case (a fast path: the
 # gazetteer's ~10,000 names are keyed at every start).
@@ -163,18 +166,22 @@ def tokenize(text: str) -> list[Token]:
     """Words, numbers and punctuation marks with their offsets."""
     lowered_text = text.lower().replace("’", "'")
     length = len(text)
+    # Most texts are ASCII and most words have no apostrophe: test each word only when the
+    # text as a whole may need it.
+    foldable = not lowered_text.isascii()
+    apostrophes = "'" in lowered_text
     tokens = []
-    for match in TOKEN_RE.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        lowered = lowered_text[start:end]
-        if not lowered.isascii():
-            lowered = _fold(lowered)  # "San José" as the gazetteer spells it, "San Jose"
-        if "'" in lowered:
-            base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
-            norm = lowered.replace("'", "")
-        else:
-            base = norm = lowered
+    end = 0
+    # findall's plain strings, not a match object per token; offsets add up from the gaps.
+    for gap, word in GAPPED_TOKEN_RE.findall(text):
+        start = end + len(gap)
+        end = start + len(word)
+        norm = base = lowered_text[start:end]
+        if foldable and not norm.isascii():
+            norm = base = _fold(norm)  # "San José" as the gazetteer spells it, "San Jose"
+        if apostrophes and "'" in norm:
+            base = norm[:-2] if norm.endswith("'s") and len(norm) > 3 else norm
+            norm = norm.replace("'", "")
         spaced = end >= length or text[end].isspace()
         tokens.append(Token(start, end, word, norm, base, spaced, word[0].isupper()))
     return tokens
