@@ -2384,8 +2384,10 @@ def _shift(mention: RawMention, delta: int) -> RawMention:
 
 def _is_title_case(block: Block) -> bool:
     """A headline written in Title Case, where capitals do not mark names."""
+    if len(block.text) > 200:
+        return False  # a paragraph, not a headline (tested first: most paragraphs are long)
     words = [w for w in re.findall(r"[A-Za-z][\w'’]*", block.text) if len(w) > 3]
-    if len(words) < (2 if block.is_heading else 4) or len(block.text) > 200:
+    if len(words) < (2 if block.is_heading else 4):
         return False
     return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
