@@ -396,6 +396,7 @@ class NameFinder:
                 found = (index + 1, (AGENCY_ACRONYMS[token.text],), "acronym")
             if (
                 found is None
+                and len(token.text) == 2  # what _is_postal_code asks first, before a key is made
                 and "\0" + token.text in self.state_forms
                 and _is_postal_code(tokens, index, text)
             ):
