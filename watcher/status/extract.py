@@ -693,8 +693,11 @@ class Extractor:
         context = PageContext()
         self._learn_site(page, context)
         scanned = self._scan_blocks(blocks, context)
+        # Every form of STATE_GOVERNMENT (case-sensitive) holds "Gov", "tate" or "egislat".
         context.state_government = sum(
-            len(STATE_GOVERNMENT.findall(block.text)) for _, block in blocks
+            len(STATE_GOVERNMENT.findall(block.text))
+            for _, block in blocks
+            if "Gov" in block.text or "tate" in block.text or "egislat" in block.text
         )
         inferred = speaker if speaker and self.gazetteer.is_known(speaker) else None
         inferred = inferred or self._site_speaker(page, context)
@@ -2464,5 +2467,6 @@ def _mentions_sanctuary_list(blocks: list[tuple[int, Block]]) -> bool:
                 return True
         sanctuary = sanctuary or "sanctuary" in lowered
         # "named on the department's August list" on a page about sanctuary jurisdictions
-        federal_list = federal_list or bool(FEDERAL_LIST.search(lowered))
+        # Every form of FEDERAL_LIST (case-sensitive, on the lower-cased text) ends in "list".
+        federal_list = federal_list or "list" in lowered and bool(FEDERAL_LIST.search(lowered))
     return sanctuary and federal_list
