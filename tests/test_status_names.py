@@ -1,6 +1,8 @@
 """Finding jurisdiction names as real pages write them."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from watcher.status import get_gazetteer
 from watcher.status.names import NameFinder, PageContext
@@ -235,3 +237,40 @@ def test_a_spaced_hyphen_separates_a_label_from_a_name(finder):
     """ "Removed - Boulder, Colorado" names Boulder; "R-Madisonville" stays part of a name."""
     assert ["boulder-co"] == names(finder, "Removed - Boulder, Colorado")
     assert [] == names(finder, "Rep. Smith (R-Madisonville) spoke.")
+
+
+def _tokenize_one_match_at_a_time(text):
+    """tokenize as first written: a match object per token (the reference for the fast one)."""
+    from watcher.status.names import TOKEN_RE, Token, _fold
+
+    lowered_text = text.lower().replace("’", "'")
+    tokens = []
+    for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        lowered = lowered_text[start:end]
+        if not lowered.isascii():
+            lowered = _fold(lowered)
+        if "'" in lowered:
+            base = lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered
+            norm = lowered.replace("'", "")
+        else:
+            base = norm = lowered
+        spaced = end >= len(text) or text[end].isspace()
+        tokens.append(Token(start, end, word, norm, base, spaced, word[0].isupper()))
+    return tokens
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aZé ’'_-.,;:\t\n1920§†ÉİßﬁCounty of St. O'Neil")),
+        max_size=80,
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_tokenize_gives_the_tokens_of_a_plain_match_by_match_scan(text):
+    """The fast tokenize (tokens read with their gaps) gives the same offsets, words, keys and
+    spacing as a scan that takes one match at a time, on text with odd characters."""
+    from watcher.status.names import tokenize
+
+    assert _tokenize_one_match_at_a_time(text) == tokenize(text)
