@@ -2213,3 +2213,58 @@ def test_a_state_law_by_its_title_alone_stands_for_the_state(extractor):
     )
     pairs = found(extractor, html, url=DOJ_URL)
     assert {("il", "non_compliant"), ("chicago-il", "non_compliant")} <= pairs
+
+
+def test_no_evidence_of_a_conflict_clears_and_nothing_received_is_no_request(extractor):
+    """'saw no evidence that Omaha's policies conflict with Section 1373' clears Omaha; 'has not
+    received any subpoena, request for documents or letter' asks Tacoma for nothing."""
+    html = (
+        "<p>The Justice Department said it saw no evidence that the policies Omaha, Nebraska "
+        "adopted in 2019 conflict with Section 1373.</p>"
+        "<p>Tacoma, Washington has not received any subpoena, request for documents or other "
+        "letter from the Department of Justice about its sanctuary ordinance.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert ("omaha-ne", "compliant") in pairs
+    assert ("omaha-ne", "non_compliant") not in pairs
+    assert ("tacoma-wa", "under_review") not in pairs
+
+
+def test_a_federal_clearance_by_participle_or_by_ojp_is_compliant_not_a_stance(extractor):
+    """'The department closed its review of Fresno, ..., finding that the city is in compliance'
+    and 'OJP found the revised policy consistent with federal law' are clearances of Fresno."""
+    html = (
+        "<p>The department also closed its review of Fresno, California, finding that the city "
+        "is in compliance with federal law.</p>"
+        "<p>Fresno rewrote its jail policy, and the Office of Justice Programs (OJP) found the "
+        "revised policy consistent with federal law.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert ("fresno-ca", "compliant") in pairs
+    assert ("fresno-ca", "contests") not in pairs
+
+
+def test_discriminating_against_the_federal_government_is_no_suit_against_it(extractor):
+    """In a suit by the United States, 'Oregon's laws ... discriminate against the federal
+    government' makes Oregon no plaintiff against it."""
+    html = (
+        "<p>The Justice Department today sued Oregon and Portland over their sanctuary laws.</p>"
+        "<p>According to the complaint, Oregon's statutes and Portland's ordinance are preempted "
+        "by federal law and discriminate against the federal government.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert {("or", "sued"), ("portland-or", "sued")} <= pairs
+    assert ("or", "contests") not in pairs
+    assert ("portland-or", "contests") not in pairs
+
+
+def test_a_places_claim_after_a_federal_verb_stays_its_own_stance(extractor):
+    """'Seattle sued the attorney general after the department announced the rule, and it has
+    maintained that its laws are consistent with federal law': Seattle's stance, no clearance."""
+    html = (
+        "<p>Seattle sued the attorney general in 2017, soon after the department announced the "
+        "grant conditions, and it has maintained since that its laws are consistent with federal "
+        "law.</p>"
+    )
+    pairs = found(extractor, html)
+    assert ("seattle-wa", "compliant") not in pairs

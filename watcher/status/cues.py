@@ -96,7 +96,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "compliant",
         r"\b(?:no|not\s+find|not\s+found|n't\s+find|"
         r"without)\s+(?:any\s+)?evidence\b[^;]{0,150}?\b(?:out\s+of\s+compliance|violat\w*|"
-        r"non-?complian\w*)",
+        r"non-?complian\w*|(?:conflict\w*|clash\w*|(?:is|are|was|were)\s+inconsistent)\s+with)",
         negatable=False,
         anchors=("evidence",),
     ),
@@ -769,7 +769,14 @@ NEGATION_SCOPE = re.compile(
 # A relative clause on a negated head: "pointed to nothing else in which it called X ...".
 NEGATED_HEAD = re.compile(
     r"\b(?:nothing|none|nowhere|no\s+(?:other\s+)?(?:document|statement|record|letter|filing|"
-    r"release)s?)\s+(?:else\s+)?(?:in\s+which|where|that|which)\s+[^.;,]{0,40}$",
+    r"release)s?)\s+(?:else\s+)?(?:in\s+which|where|that|which)\s+[^.;,]{0,40}$|"
+    # "found no evidence that the city's laws or practices conflict with": what is not shown.
+    r"\b(?:no|not\s+(?:any|find|found|see|seen)|n't\s+(?:find|see))\s+(?:any\s+)?(?:evidence|"
+    r"indication|sign|proof|basis)\s+(?:that|of)\s+[^.;]{0,80}$|"
+    # "has not received any letter, request for records or other communication": a list of
+    # what never came.
+    r"\b(?:not|never)\s+(?:yet\s+)?(?:received|gotten|got|been\s+(?:sent|served|given))\s+"
+    r"(?:any|a|an)\b[^.;]{0,80}$",
     FLAGS,
 )
 
@@ -841,9 +848,11 @@ NON_FEDERAL_ACTOR = re.compile(
 FEDERAL_VOICE = re.compile(
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|"
     r"federal\s+government|the\s+administration|homeland\s+security|dhs|"
+    r"office\s+of\s+justice\s+programs|ojp|bureau\s+of\s+justice\s+assistance|bja|"
     r"(?<!state\s)attorney\s+general|united\s+states|the\s+complaint)\b(?!'s)[^;]{0,40}?\b(?:said|"
     r"says|found|finds|determined|concluded|wrote|announced|stated|told|notified|commended|"
-    r"informed|cleared|contends?|alleges?|argues?|claims?|asserts?|accused|accuses)\b|\b(?:said|"
+    r"informed|cleared|contends?|alleges?|argues?|claims?|asserts?|accused|accuses|concluding|"
+    r"finding|determining|closed\s+(?:its|the|a)\s+review)\b|\b(?:said|"
     r"according\s+to)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:justice\s+department|department|doj|"
     r"attorney\s+general)\b|"
     # "A department spokesperson said", "a DHS spokeswoman confirmed"

@@ -402,6 +402,18 @@ FEDERAL_DEFENDANT = re.compile(
 # The one a federal letter speaks to.
 # The subject line of a letter ("Re: ...", "Subject: ...").
 LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
+# Treating someone unequally, not suing them: "policies that discriminate against the federal
+# government", "retaliating against immigrants".
+UNEQUAL_TREATMENT = re.compile(
+    r"\b(?:discriminat\w*|retaliat\w*|hostil\w*|bias(?:ed)?|prejudic\w*|animus)\s+$",
+    re.IGNORECASE,
+)
+# A claim made by someone after the federal voice: "shortly after the department announced the
+# conditions, and both have argued since that their laws are consistent with federal law".
+LATER_SPEAKER = re.compile(
+    r"\b(?:argu\w+|said|say|says|maintain\w*|insist\w*|contend\w*|claim\w*|assert\w*)\b",
+    re.IGNORECASE,
+)
 # What makes a suit one against the federal government when no defendant is named.
 FEDERAL_SIDE = re.compile(
     r"\b(?:federal|grants?|funds?|funding|administration|trump|sessions|bondi|barr|department|"
@@ -1646,6 +1658,8 @@ class Extractor:
                 earlier + " " + before
             ):
                 continue
+            if word == "against" and UNEQUAL_TREATMENT.search(before):
+                continue  # "laws that discriminate against the federal government": no suit
             blocked = rules.SUED_BLOCKED.search(before)
             if blocked and word[:1] not in "so" and PREPOSITION_TO.search(before, blocked.start()):
                 # "responded to the lawsuit the Department filed ... against": "to" is no
@@ -1699,7 +1713,8 @@ class Extractor:
         for hit in hits:
             status = hit.status
             if hit.binding == "stance":
-                status = "compliant" if self._federal_voice(clause.text) else "contests"
+                federal = self._federal_voice(clause.text, hit.position)
+                status = "compliant" if federal else "contests"
             if hit.binding == "plaintiffs":
                 # Places that sued the federal government: all of those named with the suit.
                 by = re.search(r"\b(?:brought|filed|sought)\s+by\s+", clause.text[hit.position :])
@@ -1817,11 +1832,18 @@ class Extractor:
             if len(federal_targets) >= 2:
                 reading.groups.append(Group(clause.block, federal_targets, True))
 
-    def _federal_voice(self, clause: str) -> bool:
+    def _federal_voice(self, clause: str, position: int = -1) -> bool:
         """Whether the federal government, not the place, makes a compliance statement."""
         if FIRST_PERSON.search(clause) or rules.NON_FEDERAL_ACTOR.search(clause):
             return False
-        return bool(rules.FEDERAL_VOICE.search(clause))
+        voices = [m for m in rules.FEDERAL_VOICE.finditer(clause)]
+        if not voices:
+            return False
+        before = [m for m in voices if m.end() <= position]
+        if before and len(before) == len(voices):
+            # Another speaker between the federal voice and the claim makes the claim theirs.
+            return not LATER_SPEAKER.search(clause, before[-1].end(), position)
+        return True
 
     def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
         """False when a court, a state official or a private group is the one acting."""
