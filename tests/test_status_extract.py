@@ -2268,3 +2268,23 @@ def test_a_places_claim_after_a_federal_verb_stays_its_own_stance(extractor):
     )
     pairs = found(extractor, html)
     assert ("seattle-wa", "compliant") not in pairs
+
+
+def test_a_list_footnote_gives_its_status_to_each_marked_entry(extractor):
+    """On a list page, '‡ The Department has sued each such city' makes every entry marked '‡'
+    sued (unmarked ones only listed); 'Removed from this edition: Erie County' clears Erie."""
+    items = "".join(
+        f"<li>{name}</li>"
+        for name in ("Seattle, WA‡", "Boston, MA", "Chicago, IL‡", "Denver, CO", "Newark, NJ")
+    )
+    html = (
+        "<h1>Sanctuary Jurisdiction List</h1><p>These sanctuary jurisdictions are listed:</p>"
+        f"<ul>{items}</ul>"
+        "<p>‡ The Department has brought a lawsuit against each such city over its policies.</p>"
+        "<p>Removed from this edition: Erie County, New York.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert {("seattle-wa", "sued"), ("chicago-il", "sued"), ("seattle-wa", "listed")} <= pairs
+    assert ("boston-ma", "sued") not in pairs
+    assert ("denver-co", "sued") not in pairs
+    assert ("erie-county-ny", "compliant") in pairs

@@ -183,6 +183,14 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         negatable=False,
         anchors=("removed", "dropped", "delisted"),
     ),
+    # "Removed since the prior edition: Baltimore County, MD", "removed from this edition"
+    _cue(
+        "compliant",
+        r"\bremoved\s+(?:since|from|in)\s+(?:the|this|its)\s+(?:prior|previous|last|earlier|"
+        r"latest|current|present|new)?\s*(?:edition|version|update|revision|list)\b",
+        negatable=False,
+        anchors=("removed",),
+    ),
     _cue(
         "compliant",
         r"\bno\s+longer\s+(?:be\s+)?(?:designated|considered|listed|deemed|identified|labell?ed|"

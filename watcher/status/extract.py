@@ -402,6 +402,14 @@ FEDERAL_DEFENDANT = re.compile(
 # The one a federal letter speaks to.
 # The subject line of a letter ("Re: ...", "Subject: ...").
 LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
+# Marks that tie a list entry to a footnote below the list.
+FOOTNOTE_MARKS = frozenset("†‡§*¹²³")
+# A footnote about the marked entries themselves: "against this jurisdiction", "these cities".
+FOOTNOTE_REFERENT = re.compile(
+    r"\b(?:this|these|such|each|the\s+marked)\s+(?:jurisdictions?|entr(?:y|ies)|cit(?:y|ies)|"
+    r"count(?:y|ies)|states?|places?)\b",
+    re.IGNORECASE,
+)
 # Treating someone unequally, not suing them: "policies that discriminate against the federal
 # government", "retaliating against immigrants".
 UNEQUAL_TREATMENT = re.compile(
@@ -636,6 +644,8 @@ class PageReading:
     # A state's law by its title alone, learned where the page names its state ("the Connecticut
     # Trust Act" ... "the Trust Act"): title -> state id.
     law_titles: dict[str, str] = field(default_factory=dict)
+    # List items that carry a footnote mark ("Denver, CO†"): mark -> the items' places.
+    footnoted: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -1007,6 +1017,8 @@ class Extractor:
                 reading.heading_state = self._state_cell(text) or ""
             if NEGATIVE_ANSWER.match(text):
                 answer = []
+            if reading.footnoted and text.lstrip()[:1] in reading.footnoted:
+                self._read_footnote(reading, position, text)
             clauses_hits = self._read_block(reading, position, block, scanned[position], answer)
             answer = []
             if text.rstrip().endswith(":") or block.is_heading and text.rstrip().endswith(":"):
@@ -1016,6 +1028,23 @@ class Extractor:
                 intro_group = Group(position, [], target and not _only(intro, {"compliant"}))
         if intro_group is not None:
             self._close_group(reading, intro_group)
+
+    def _read_footnote(self, reading: PageReading, position: int, text: str) -> None:
+        """A list's footnote ("† The United States has filed a lawsuit against this
+        jurisdiction") gives its federal statuses to every item carrying its mark."""
+        body = text.lstrip()
+        marked = reading.footnoted.pop(body[:1])
+        sentence = _sentences(body[1:].strip())[:1]
+        if not sentence:
+            return
+        first = sentence[0][1]
+        if not FOOTNOTE_REFERENT.search(first):
+            return  # a note about something else (sources, dates), not about the entries
+        hits = self._hits(reading, first, first)
+        when = event_date(first, reading.page.published)
+        for status in dict.fromkeys(h.status for h in hits if h.status in FEDERAL_STATUSES):
+            for jid in marked:
+                self._add(reading, jid, status, first, position, when, "list footnote")
 
     def _heading_lists_rows(
         self, reading: PageReading, blocks: list[tuple[int, Block]], heading: str
@@ -1213,6 +1242,9 @@ class Extractor:
         hits = own or list(intro or [])
         if not hits and list_page and _bare_name(entry, mentions):
             hits = [Hit("listed", 0, "clause", "list page item")]
+        mark = block.text.rstrip()[-1:]
+        if mark in FOOTNOTE_MARKS and list_page:
+            reading.footnoted.setdefault(mark, []).extend(ids)
         when = event_date(block.text, reading.page.published)
         for hit in hits:
             if hit.binding in {"contests", "stance"}:
