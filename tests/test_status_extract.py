@@ -2288,3 +2288,20 @@ def test_a_list_footnote_gives_its_status_to_each_marked_entry(extractor):
     assert ("boston-ma", "sued") not in pairs
     assert ("denver-co", "sued") not in pairs
     assert ("erie-county-ny", "compliant") in pairs
+
+
+def test_the_plaintiffs_awards_are_those_of_the_places_named_as_plaintiffs(extractor):
+    """'The plaintiffs were Oregon, Vermont and the City of Seattle. ... OJP has frozen the
+    plaintiffs' grant awards' cuts each one's funds; 'litigation brought by Denver' contests."""
+    html = (
+        "<p>The plaintiffs in the Ninth Circuit appeal were the States of Oregon and Vermont and "
+        "the City of Seattle. After the ruling, the Office of Justice Programs froze the "
+        "plaintiffs' 2018 grant awards pending further proceedings on the immigration "
+        "conditions.</p>"
+        "<p>The ruling differs from one in litigation brought by the City and County of Denver "
+        "over the same conditions.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    cut = {(jid, "funding_cut") for jid in ("or", "vt", "seattle-wa")}
+    assert cut <= pairs
+    assert ("denver-co", "contests") in pairs

@@ -656,7 +656,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # The place went to court against the federal government: its officials' position too.
     _cue(
         "contests",
-        r"\b(?:lawsuits?|suits?|cases?|challenges?|injunction)\s+(?:\w+\s+){0,2}?(?:brought|filed|"
+        r"\b(?:lawsuits?|suits?|cases?|challenges?|injunction|litigation)\s+(?:\w+\s+){0,2}?(?:brought|filed|"
         r"sought)\s+by\b|\bchallenged\s+(?:\w+\s+){0,2}?(?:in\s+court\s+)?by\b|"
         r"\bplaintiffs\b[^;]{0,30}?\b(?:including|include|included|are|were|led\s+by)\b|"
         r"\bbrought\s+(?:this|the|a|its|their)\s+(?:lawsuit|suit|case|challenge)\b",

@@ -136,7 +136,7 @@ PLURAL_REF = re.compile(
 # A definite plural that points back at places just named: "the two cities", "both counties".
 ANTECEDENT_REF = re.compile(
     rf"\b(?:the|these|those|(?P<both>both))\s+(?:(?P<n>{COUNT}|\d{{1,2}})\s+)?"
-    r"(?P<noun>cities|counties|states|jurisdictions|localities|recipients)\b",
+    r"(?P<noun>cities|counties|states|jurisdictions|localities|recipients|plaintiffs)\b",
     re.IGNORECASE,
 )
 # Nouns of ANTECEDENT_REF that take places of any kind; they refer back only when counted.
@@ -402,6 +402,7 @@ FEDERAL_DEFENDANT = re.compile(
 # The one a federal letter speaks to.
 # The subject line of a letter ("Re: ...", "Subject: ...").
 LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
+CITY_AND_COUNTY = re.compile(r"\b(?:City|County)\s+and\s+County\s+of\s+")
 # Marks that tie a list entry to a footnote below the list.
 FOOTNOTE_MARKS = frozenset("†‡§*¹²³")
 # A footnote about the marked entries themselves: "against this jurisdiction", "these cities".
@@ -1755,7 +1756,9 @@ class Extractor:
                     first = [
                         m
                         for m, _ in clause.places
-                        if start <= m.start and len(clause.text[start : m.start].split()) <= 3
+                        if start <= m.start
+                        # "brought by the City and County of Denver": the title is no gap
+                        and len(CITY_AND_COUNTY.sub("", clause.text[start : m.start]).split()) <= 3
                     ][:1]
                     against = clause.text.find(" against ", start)
                     after = [
@@ -1985,6 +1988,7 @@ class Extractor:
         size = int(raw) if raw.isdigit() else NUMBERS.get(raw)
         if reference.group("both"):
             size = 2
+        plaintiffs = noun == "plaintiffs"
         if noun in ANY_KIND_NOUNS and size is None:
             return []  # "the jurisdictions" alone may be any group the page spoke of
         text = reading.page.blocks[clause.block].text
@@ -1992,6 +1996,16 @@ class Extractor:
         if offset <= 0:
             return []
         for _, sentence in reversed(_sentences(text[:offset])):
+            if plaintiffs and "plaintiff" not in sentence.lower():
+                continue  # "the plaintiffs": those the paragraph named as plaintiffs
+            if plaintiffs:
+                named = [
+                    jid
+                    for mention in self.names.scan(sentence)
+                    if not mention.passing
+                    and (jid := self.names.resolve(mention, reading.context)) is not None
+                ]
+                return list(dict.fromkeys(named))
             found: list[str] = []
             for mention in self.names.scan(sentence):
                 jid = None if mention.passing else self.names.resolve(mention, reading.context)
