@@ -2305,3 +2305,30 @@ def test_the_plaintiffs_awards_are_those_of_the_places_named_as_plaintiffs(extra
     cut = {(jid, "funding_cut") for jid in ("or", "vt", "seattle-wa")}
     assert cut <= pairs
     assert ("denver-co", "contests") in pairs
+
+
+def test_a_pronoun_for_the_countys_practices_leaves_the_county_the_one_found_wanting(extractor):
+    """'about Yolo County ... concluded that the county's booking rules may violate Section 1373,
+    since they seem to forbid ...' finds Yolo County; 'asked Kern County to supply records'
+    reviews Kern County."""
+    html = (
+        "<p>The Justice Department reached another conclusion about Yolo County, California. "
+        "The department has preliminarily concluded that the county's booking rules may violate "
+        "Section 1373, since they seem to forbid jailers from answering ICE inquiries.</p>"
+        "<p>The department also asked Kern County, California to supply additional records on "
+        "its immigration detainer practices.</p>"
+    )
+    pairs = found(extractor, html, url=DOJ_URL)
+    assert ("yolo-county-ca", "non_compliant") in pairs
+    assert ("kern-county-ca", "under_review") in pairs
+
+
+def test_a_deadline_followed_by_a_denial_of_an_award_is_a_warning(extractor):
+    """'Kern County must reply by May 4. If the county does not certify compliance by then, the
+    department will deny its fiscal year 2019 Byrne JAG award' warns Kern County."""
+    html = (
+        "<p>Kern County, California must reply by May 4, 2019 about its immigration detainer "
+        "rules. If the county does not certify compliance by then, the department will deny its "
+        "fiscal year 2019 Byrne JAG award.</p>"
+    )
+    assert ("kern-county-ca", "warned") in found(extractor, html, url=DOJ_URL)

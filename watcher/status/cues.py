@@ -216,7 +216,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     _cue(
         "under_review",
         r"\b(?:ask\w*|request\w*|requir\w*|demand\w*|direct\w*|order\w*|"
-        r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|turn\s+over|hand\s+over|send|"
+        r"call\w*\s+on)\b[^;]{0,80}?\bto\s+(?:provide|submit|produce|supply|furnish|turn\s+over|hand\s+over|send|"
         r"show|prove|certify|document|demonstrate|explain|verify)\b[^;]{0,90}?\b(?:complian\w*|"
         r"compl(?:y|ies|ied)|follow(?:s|ed)?\s+(?:federal\s+law|the\s+law|section\s+1373)|"
         r"documentation|documents|records|information|evidence|proof|data|"
@@ -746,6 +746,7 @@ CONSEQUENCE = re.compile(
     r"lose\s+(?:\w+\s+)?(?:funding|grants?|money)|be\s+barred|legal\s+action|sue\b|lawsuit|"
     r"consequences?|cut\s+off|withh[oe]ld|or\s+(?:face|lose|risk)|(?:available|legal)\s+remedies|"
     r"(?:suspend|terminat|cancel|revok|claw\w*\s+back)\w*\s+(?:\w+\s+){0,3}?(?:grants?|funds?|funding|awards?)|"
+    r"\b(?:deny|denial\s+of)\s+(?:[\w’'-]+\s+){0,6}?(?:grants?|funds?|funding|awards?)\b|"
     r"ineligib\w*|disqualif\w*|(?:seek|demand)\s+(?:the\s+)?(?:return|repayment)\s+of)",
     FLAGS,
 )

@@ -2108,6 +2108,12 @@ class Extractor:
             and plural.group(0).lower() in {"they", "them", "their", "each"}
         ):
             plural = None  # "those provisions ... because they were written to ...": the laws
+        if plural and plural.group(0).lower() in {"they", "them", "their"}:
+            owner = SINGULAR_REF.search(text, 0, plural.start())
+            if owner and re.match(r"['’]s\s", text[owner.end() : owner.end() + 3]):
+                # "the county's jail practices may violate ..., because they appear to bar":
+                # the pronoun is the county's practices, the county the one spoken of.
+                plural = None
         if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
             return None
         singular = SINGULAR_REF.search(text)
