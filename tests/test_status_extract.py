@@ -2332,3 +2332,24 @@ def test_a_deadline_followed_by_a_denial_of_an_award_is_a_warning(extractor):
         "fiscal year 2019 Byrne JAG award.</p>"
     )
     assert ("kern-county-ca", "warned") in found(extractor, html, url=DOJ_URL)
+
+
+def test_a_fronted_place_is_the_city_a_suit_over_the_citys_law_names(extractor):
+    """After a paragraph on Denver, 'In Seattle, the department sued in May over the city's
+    ordinance' sues Seattle, not Denver; 'OJP determined that the jurisdiction complies with
+    Section 1373' after naming Reno clears Reno."""
+    html = (
+        "<h1>Where sanctuary fights stand</h1>"
+        "<p>Denver has kept its immigration ordinance since 2017.</p>"
+        "<p>In Seattle, the Justice Department sued in May over the city's immigration "
+        "ordinance.</p>"
+    )
+    pairs = found(extractor, html)
+    assert ("seattle-wa", "sued") in pairs
+    assert ("denver-co", "sued") not in pairs
+    html = (
+        "<table><tr><th>Jurisdiction</th><th>Status</th></tr><tr><td>Reno, Nevada</td>"
+        "<td>Review closed. OJP determined that the jurisdiction complies with Section 1373."
+        "</td></tr></table>"
+    )
+    assert ("reno-nv", "compliant") in found(extractor, html, url=DOJ_URL)

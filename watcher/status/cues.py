@@ -116,7 +116,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # practices comply" is the county's own stance).
     _cue(
         "compliant",
-        r"\b(?:department|doj|justice|dhs|ice|federal\s+government)\b"
+        r"\b(?:department|doj|justice|dhs|ice|federal\s+government|ojp|bja)\b"
         r"[^.;]{0,40}?\b(?:found|finds|determined|determines|concluded|concludes|confirmed|"
         r"confirms)\s+that\s+(?:[\w.’'-]+\s+){1,5}?(?:compl(?:y|ies)|(?:is|are)\s+complying)"
         r"\s+with\b",

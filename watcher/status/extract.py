@@ -1821,6 +1821,15 @@ class Extractor:
                 if hit.note == CASE_NOTE:
                     targets = targets[:1] if _names_the_defendant(clause, hit.position) else []
                 own = re.match(r"\s*the\s+(city|county|state)\b", clause.text[hit.position :])
+                owner = (
+                    POSSESSIVE_REF.search(clause.text, hit.position)
+                    if not targets and clause.text.startswith("In ")
+                    else None
+                )
+                if owner:
+                    # "In Boston, the department sued in May over the city's law": that city.
+                    kind = "".join(group or "" for group in owner.groups())
+                    targets = self._fronted_place(reading, clause.text, kind)
                 if not targets and own:  # "the lawsuit it filed against the state"
                     targets = [jid for jid in [self._anaphora(reading, own.group(1))] if jid]
             else:
@@ -1866,6 +1875,18 @@ class Extractor:
             )
             if len(federal_targets) >= 2:
                 reading.groups.append(Group(clause.block, federal_targets, True))
+
+    def _fronted_place(self, reading: PageReading, text: str, kind: str) -> list[str]:
+        """The place of an opening "In Boston, ..." that a later "the city's" refers to ("In
+        Boston, the department filed suit over the city's Trust Act")."""
+        for mention in self.names.scan(text)[:1]:
+            if mention.passing != "locative" or text[mention.end : mention.end + 1] != ",":
+                continue
+            jid = self.names.resolve(mention, reading.context)
+            place = self.gazetteer.get(jid) if jid else None
+            if place is not None and place.kind == kind.lower():
+                return [place.id]
+        return []
 
     def _federal_voice(self, clause: str, position: int = -1) -> bool:
         """Whether the federal government, not the place, makes a compliance statement."""
