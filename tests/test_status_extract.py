@@ -2353,3 +2353,26 @@ def test_a_fronted_place_is_the_city_a_suit_over_the_citys_law_names(extractor):
         "</td></tr></table>"
     )
     assert ("reno-nv", "compliant") in found(extractor, html, url=DOJ_URL)
+
+
+def test_every_leader_of_a_coalition_that_went_to_court_contests(extractor):
+    """'a group of cities led by Seattle and King County has challenged the conditions in
+    court' gives both leaders a contests stance."""
+    html = (
+        "<h1>Grant fights</h1><p>The administration tied immigration conditions to police "
+        "grants, and a group of cities led by Seattle and King County has challenged the "
+        "conditions in court.</p>"
+    )
+    pairs = found(extractor, html)
+    assert {("seattle-wa", "contests"), ("king-county-wa", "contests")} <= pairs
+
+
+def test_a_suit_brought_by_a_group_of_states_and_a_city_is_that_citys_suit(extractor):
+    """'a case brought by a group of Western states and Seattle' over the grant conditions:
+    Seattle went to court against the federal government."""
+    html = (
+        "<h1>Grant fights</h1><p>In March the court ruled the other way in a case brought by a "
+        "group of Western states and Seattle over the immigration conditions on federal "
+        "grants.</p>"
+    )
+    assert ("seattle-wa", "contests") in found(extractor, html)

@@ -402,7 +402,16 @@ FEDERAL_DEFENDANT = re.compile(
 # The one a federal letter speaks to.
 # The subject line of a letter ("Re: ...", "Subject: ...").
 LETTER_SUBJECT = re.compile(r"\s*(?:Re|RE|Subject|SUBJECT)\s*:\s")
-CITY_AND_COUNTY = re.compile(r"\b(?:City|County)\s+and\s+County\s+of\s+")
+# The places leading a group that acts together: "a coalition of cities led by Denver and".
+COALITION_LEADERS = re.compile(
+    r"\b(?:coalition|group|alliance|bloc|consortium)\b[^.;]{0,60}?\bled\s+by\s+", re.IGNORECASE
+)
+CITY_AND_COUNTY = re.compile(
+    r"\b(?:City|County)\s+and\s+County\s+of\s+|"
+    # "a case brought by a group of Eastern states and New York City": the group's named member
+    r"\b(?:a|the)\s+(?:group|coalition)\s+of\s+(?:\w+\s+){0,2}?(?:states|cities|counties|"
+    r"jurisdictions)\s+(?:and|including)\s+"
+)
 # Marks that tie a list entry to a footnote below the list.
 FOOTNOTE_MARKS = frozenset("†‡§*¹²³")
 # A footnote about the marked entries themselves: "against this jurisdiction", "these cities".
@@ -1950,6 +1959,11 @@ class Extractor:
         named = [jid for _, jid in clause.places]
         if reading.speaker and FIRST_PERSON.search(clause.text):
             return [reading.speaker]  # "we", "our policies" on a government's own page
+        led = COALITION_LEADERS.search(clause.text) if "led by" in clause.text else None
+        if led and _objects(clause, led.end()):
+            # "a coalition of cities led by San Francisco and Santa Clara County has
+            # challenged them in court": every leader named.
+            return _objects(clause, led.end())
         if named:
             # The one who speaks: the page's speaker if named, else the first place named
             # ("Philadelphia Mayor Jim Kenney has said his city follows federal law").
