@@ -2376,3 +2376,18 @@ def test_a_suit_brought_by_a_group_of_states_and_a_city_is_that_citys_suit(extra
         "grants.</p>"
     )
     assert ("seattle-wa", "contests") in found(extractor, html)
+
+
+def test_members_of_a_counted_group_told_by_ranged_from_and_included(extractor):
+    """'The 12 jurisdictions ranged from the State of Oregon to Tacoma, Wash., and included
+    Boston and Denver' makes each a member of the group told a demand for records."""
+    html = (
+        "<h1>Records deadline passes</h1>"
+        "<p>Last month the Justice Department gave 12 cities, counties and states until Friday "
+        "to turn over internal records on how their employees talk to immigration agents.</p>"
+        "<p>The 12 jurisdictions ranged from the State of Oregon to Tacoma, Wash., and included "
+        "Boston and Denver.</p>"
+    )
+    pairs = found(extractor, html)
+    review = {(jid, "under_review") for jid in ("or", "tacoma-wa", "boston-ma", "denver-co")}
+    assert review <= pairs

@@ -99,6 +99,10 @@ MEMBERSHIP = re.compile(
     r"states)\s+(?:cited|named|targeted|identified)\s+(?:by|in)\b|\bsent\s+(?:\w+\s+)?letters?\s+to\b|"
     r"\brecipients?\s+(?:were|are|include)|\b(?:the|these|those)\s+(?:\w+\s+)?(?:jurisdictions|"
     r"cities|counties|places|localities)\s+(?:are|include|included)\s*:?\s+(?-i:[A-Z])|"
+    # "The 23 jurisdictions ranged from the State of Illinois to Jackson, Miss., and included"
+    r"\b(?:the|these|those)\s+(?:\w+\s+)?(?:jurisdictions|cities|counties|places|localities|"
+    r"recipients)\s+(?:ranged|range|ranging)\s+from\b|"
+    r"^\s*and\s+(?:also\s+)?(?:included|includes|include)\s+(?-i:[A-Z])|"
     # The members of a group just counted: "Among them were Chicago ...; the others included"
     r"(?:^|,)\s*(?:and\s+)?among\s+them\s+(?:(?:were|are|was|is)\b|(?-i:[A-Z]))|"
     r"^\s*(?:and\s+)?(?:the\s+)?(?:others|rest)\s+(?:were|are|included?|being)\b",
