@@ -2391,3 +2391,28 @@ def test_members_of_a_counted_group_told_by_ranged_from_and_included(extractor):
     pairs = found(extractor, html)
     review = {(jid, "under_review") for jid in ("or", "tacoma-wa", "boston-ma", "denver-co")}
     assert review <= pairs
+
+
+def test_a_weekday_deadline_and_a_past_tense_consequence_warn_the_group(extractor):
+    """'gave 9 cities until Monday to hand over records' then 'Any city that failed to comply
+    would be subpoenaed' warns each member of the counted group named later."""
+    html = (
+        "<h1>Records due</h1>"
+        "<p>The Justice Department gave 9 cities until Monday to hand over records on how their "
+        "jails deal with immigration detainers. Any city that failed to comply, officials "
+        "said, would receive a subpoena.</p>"
+        "<p>The 9 cities ranged from Austin, Texas, to Portland, Ore., and included Boston.</p>"
+    )
+    pairs = found(extractor, html)
+    warned = {(jid, "warned") for jid in ("austin-tx", "portland-or", "boston-ma")}
+    assert warned <= pairs
+
+
+def test_a_weekday_without_a_demand_is_no_deadline(extractor):
+    """'met with the mayor before Monday's vote' and a later subpoena mention warn nobody."""
+    html = (
+        "<h1>Council vote</h1>"
+        "<p>Denver council members met with the mayor before Monday's vote on the budget.</p>"
+        "<p>A subpoena in an unrelated fraud case was quashed.</p>"
+    )
+    assert ("denver-co", "warned") not in found(extractor, html)

@@ -736,7 +736,10 @@ SUED_BLOCKED = re.compile(
 # A deadline, and what makes it a warning: a stated consequence or a demanded change.
 DEADLINE = re.compile(
     r"\b(?:by|until|before|no\s+later\s+than)\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|"
-    r"Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of)|\bdeadline\b|"
+    r"Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|a\s+deadline|the\s+deadline|the\s+end\s+of|"
+    # "gave 23 cities until Friday to turn over records": a weekday as the deadline
+    r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b(?=\s+to\b|[^.;]{0,40}?\b(?:or|and\s+said|"
+    r"and\s+warned)\b))|\bdeadline\b|"
     r"\bwithin\s+(?:\d+|\w+)\s+(?:days|weeks)\b|\b(?:\d+|\w+)\s+days\s+to\b",
     FLAGS,
 )
@@ -752,7 +755,8 @@ CONSEQUENCE = re.compile(
 )
 # A sentence after a deadline that states what happens if it is missed.
 CONSEQUENCE_IF_MISSED = re.compile(
-    r"\b(?:fails?\s+to|failure\s+to|does\s+not|do\s+not|refuses?\s+to|otherwise|if\s+(?:it|they)|"
+    r"\b(?:fail(?:s|ed)?\s+to|failure\s+to|does\s+not|do\s+not|did\s+not|refuses?\s+to|"
+    r"otherwise|if\s+(?:it|they)|"
     r"unless|absent|without\s+(?:a|an|such)\s+(?:\w+\s+)?(?:response|reply))\b",
     FLAGS,
 )
