@@ -2416,3 +2416,25 @@ def test_a_weekday_without_a_demand_is_no_deadline(extractor):
         "<p>A subpoena in an unrelated fraud case was quashed.</p>"
     )
     assert ("denver-co", "warned") not in found(extractor, html)
+
+
+def test_a_quote_over_two_sentences_is_the_mayor_named_by_surname_after_it(extractor):
+    """'Mayor Dana Okafor was blunt. "We're in full compliance with federal law. We always
+    have been," Okafor said' is a contests stance for the mayor's city named before."""
+    html = (
+        "<h1>Records deadline</h1><p>Denver answered the Justice Department's demand for "
+        "records on sanctuary policies with a short letter.</p>"
+        "<p>Mayor Dana Okafor was blunt. \"We're in full compliance with federal law. We always "
+        'have been," Okafor said at City Hall.</p>'
+    )
+    assert ("denver-co", "contests") in found(extractor, html)
+
+
+def test_a_mayor_saying_the_city_is_not_changing_anything_contests(extractor):
+    """'"We answered the letter, and we're not changing anything," Mayor Jo Park said' of the
+    city just named is that city's stance."""
+    html = (
+        "<h1>Records deadline</h1><p>The city of Boulder, Colo., struck a different tone. "
+        '"We answered the letter, and we\'re not changing anything," Mayor Jo Park said.</p>'
+    )
+    assert ("boulder-co", "contests") in found(extractor, html)

@@ -526,8 +526,10 @@ DEFAULT_CUES: tuple[Cue, ...] = (
     # -- contests: the place's own position -------------------------------------------------
     _cue(
         "contests",
-        r"(?<!\bto\s)\b(?:complies|comply|complied|is\s+in\s+compliance|are\s+in\s+compliance|"
-        r"was\s+in\s+compliance|follows|follow|followed|obeys|obey|abides\s+by|"
+        r"(?<!\bto\s)\b(?:complies|comply|complied|"
+        # "is in compliance", "We're in full compliance"
+        r"(?:(?<=\w['’])re|is|are|was|were)\s+in\s+(?:full\s+|complete\s+|total\s+)?compliance|"
+        r"follows|follow|followed|obeys|obey|abides\s+by|"
         r"abide\s+by)\b"
         # "follows Indiana law", "complies with state law": not the federal law in question.
         r"(?!\s+(?:with\s+)?(?:the\s+)?(?:state|local|new|(?-i:(?!Federal)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))"
@@ -584,7 +586,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         # "We are not changing our policy", "We're not revisiting it", "it is not going
         # anywhere": the place keeps what the federal government objects to.
         r"(?:\b(?:are|am|is)|['’]re)\s+not\s+(?:changing|revisiting|rescinding|repealing|"
-        r"reversing|abandoning)\s+(?:it|them|our|its|their|the|this|that)\b|"
+        r"reversing|abandoning)\s+(?:it|them|our|its|their|the|this|that|anything|a\s+thing)\b|"
         r"\b(?:is|are)\s+not\s+going\s+anywhere\b|"
         r"\brefus(?:e|es|ed|ing)\s+to\s+(?:change|comply|cooperate|alter|end|abandon|drop|accept|"
         r"back\s+down|rescind)",

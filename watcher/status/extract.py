@@ -1422,13 +1422,14 @@ class Extractor:
         self, reading: PageReading, clause: Clause, by_name_only: bool = False
     ) -> str | None:
         """The place of the local official a clause's sentence quotes, by surname or "she said"."""
+        attributed = _with_attribution(reading.page.blocks[clause.block].text, clause.sentence)
         for surname, jid in reading.officials.items():
-            if surname in clause.sentence:
+            if surname in attributed:
                 return jid
         if by_name_only:
             return None
-        if "said" in clause.sentence or "says" in clause.sentence:
-            if THIRD_PERSON_SAID.search(clause.sentence):
+        if "said" in attributed or "says" in attributed:
+            if THIRD_PERSON_SAID.search(attributed):
                 return reading.last_official
         return None
 
@@ -2286,6 +2287,23 @@ def _may_name_state_official(text: str) -> bool:
     """
     lowered = text.lower()
     return "gov" in lowered or "attorney" in lowered
+
+
+def _with_attribution(block_text: str, sentence: str) -> str:
+    """A sentence that opens a quote, with the block's text on to the end of the sentence
+    that closes it: '"We comply. We always have," Brand said.' is Brand's in both parts."""
+    straight = sentence.count('"')
+    if not (straight % 2 or sentence.count("“") > sentence.count("”")):
+        return sentence
+    start = block_text.find(sentence)
+    if start < 0:
+        return sentence
+    rest = block_text[start + len(sentence) :]
+    close = re.search(r'["”]', rest)
+    if close is None:
+        return sentence
+    end = rest.find(".", close.end())
+    return sentence + rest[: end if end >= 0 else len(rest)]
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
