@@ -2438,3 +2438,20 @@ def test_a_mayor_saying_the_city_is_not_changing_anything_contests(extractor):
         '"We answered the letter, and we\'re not changing anything," Mayor Jo Park said.</p>'
     )
     assert ("boulder-co", "contests") in found(extractor, html)
+
+
+def test_a_numbered_footnote_on_a_status_tables_row_gives_its_statuses(extractor):
+    """'City of Seattle, Washington<sup>3</sup>' in a review table and the footnote '3 This
+    city sued the Justice Department over the grant conditions' make Seattle contest; the
+    unmarked row does not."""
+    html = (
+        "<h1>Review status</h1><table><caption>Where each review stands</caption>"
+        "<thead><tr><th>Place</th><th>Status</th></tr></thead><tbody>"
+        "<tr><td>City of Seattle, Washington<sup>3</sup></td><td>Review open.</td></tr>"
+        "<tr><td>City of Boston, Massachusetts</td><td>Review open.</td></tr>"
+        "</tbody></table>"
+        "<p><sup>3</sup> This city sued the Justice Department over the grant conditions.</p>"
+    )
+    pairs = found(extractor, html, url="https://www.justice.gov/ojp/reviews")
+    assert ("seattle-wa", "contests") in pairs
+    assert ("boston-ma", "contests") not in pairs

@@ -1056,7 +1056,14 @@ class Extractor:
             return  # a note about something else (sources, dates), not about the entries
         hits = self._hits(reading, first, first)
         when = event_date(first, reading.page.published)
-        for status in dict.fromkeys(h.status for h in hits if h.status in FEDERAL_STATUSES):
+        # "This jurisdiction has filed suit against the Attorney General": the marked entries
+        # went to court.
+        statuses = [
+            h.status
+            for h in hits
+            if h.status in FEDERAL_STATUSES or h.status == "contests" and h.binding == "plaintiffs"
+        ]
+        for status in dict.fromkeys(statuses):
             for jid in marked:
                 self._add(reading, jid, status, first, position, when, "list footnote")
 
@@ -1234,6 +1241,11 @@ class Extractor:
             return [] if intro is not None else None
         own = self._hits(reading, block.text, block.text)
         if intro is None and not list_page:
+            mark = _footnote_mark(block.text)
+            if mark and position in reading.cells:
+                # "| City of Chicago, Illinois¹ | ... |" in a status table: the footnote below
+                # speaks of the marked rows.
+                reading.footnoted.setdefault(mark, []).extend(jid for _, jid in places)
             if own:
                 clause = Clause(block.text, block.text, position, places, is_item=True)
                 self._bind(reading, clause, own)
@@ -1256,8 +1268,8 @@ class Extractor:
         hits = own or list(intro or [])
         if not hits and list_page and _bare_name(entry, mentions):
             hits = [Hit("listed", 0, "clause", "list page item")]
-        mark = block.text.rstrip()[-1:]
-        if mark in FOOTNOTE_MARKS and list_page:
+        mark = _footnote_mark(block.text)
+        if mark and list_page:
             reading.footnoted.setdefault(mark, []).extend(ids)
         when = event_date(block.text, reading.page.published)
         for hit in hits:
@@ -2304,6 +2316,18 @@ def _with_attribution(block_text: str, sentence: str) -> str:
         return sentence
     end = rest.find(".", close.end())
     return sentence + rest[: end if end >= 0 else len(rest)]
+
+
+def _footnote_mark(text: str) -> str:
+    """The footnote mark a list entry ends with ("Fresno†", "City of Chicago, Illinois1": a
+    superscript number glued to the name), else ""."""
+    stripped = text.rstrip()
+    mark = stripped[-1:]
+    if mark in FOOTNOTE_MARKS:
+        return mark
+    if mark.isdigit() and len(stripped) > 2 and stripped[-2].isalpha():
+        return mark
+    return ""
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
