@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import gzip
 import logging
-import re
 import unicodedata
 from importlib import resources
 from pathlib import Path
+
+from watcher.status.gazetteer import slug  # the spec's id rule, shared with the extractor
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,6 @@ HEADER = (
     "# cities15000, CC BY 4.0, https://www.geonames.org/).\n"
     "# columns: id, kind, state, name, population (0 when unknown), aliases (|-separated)\n"
 )
-# Abbreviations that the spec spells out in ids ("St. Paul" is saint-paul-mn).
-ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 # County-equivalent suffixes, longest first; a name with none of them is an independent city.
 COUNTY_SUFFIXES = (
     "City and Borough",
@@ -49,13 +48,6 @@ NOT_JURISDICTIONS = {("brooklyn", "ny"), ("queens", "ny"), ("manhattan", "ny"),
 def ascii_fold(text: str) -> str:
     """'Doña Ana' -> 'Dona Ana'."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def slug(name: str) -> str:
-    """An id fragment: lower case ASCII words joined by hyphens, abbreviations spelled out."""
-    words = re.split(r"[^a-z0-9']+", ascii_fold(name).lower().replace("’", "'"))
-    words = [ABBREVIATIONS.get(word, word).replace("'", "") for word in words if word]
-    return "-".join(word for word in words if word)
 
 
 def spelled_variants(name: str) -> set[str]:

@@ -43,3 +43,17 @@ def test_in_state_lists_the_state_and_its_places():
 def test_loaded_once():
     """The data file is read once per process."""
     assert get_gazetteer() is get_gazetteer()
+
+
+def test_slug_follows_the_spec_id_rule():
+    """Ids are lower-case ASCII words joined by hyphens, abbreviations spelled out,
+    apostrophes dropped: the rule the gazetteer's ids and a small list city's id share."""
+    from watcher.status.gazetteer import slug
+
+    assert "saint-paul" == slug("St. Paul")
+    assert "fort-lauderdale" == slug("Ft. Lauderdale")
+    assert "mount-vernon" == slug("Mt. Vernon")
+    assert "prince-georges-county" == slug("Prince George's County")
+    assert "dona-ana-county" == slug("Doña Ana County")
+    assert "winston-salem" == slug("Winston-Salem")
+    assert "winooski" == slug("Winooski")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,7 @@ from datetime import date
 from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
 from watcher.status import cues as rules
 from watcher.status.cues import Cue, compile_extra_cues, event_date
-from watcher.status.gazetteer import AP_ABBREVIATIONS, get_gazetteer
+from watcher.status.gazetteer import AP_ABBREVIATIONS, get_gazetteer, slug
 from watcher.status.names import (
     STATE_GOVERNMENT,
     NameFinder,
@@ -2556,14 +2555,6 @@ def _category_kind(word: str) -> str:
         if lowered.startswith(prefix):
             return kind
     return ""
-
-
-def slug(name: str) -> str:
-    """A name as an id fragment by the spec's rule ("St. Albans" -> "saint-albans")."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    words = re.split(r"[^a-z0-9']+", folded.lower())
-    spelled = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
-    return "-".join(spelled.get(w, w).replace("'", "") for w in words if w.strip("'"))
 
 
 def _bare_name(text: str, mentions: list[RawMention]) -> bool:

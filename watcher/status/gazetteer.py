@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
@@ -19,6 +21,20 @@ from watcher.models import Jurisdiction
 log = logging.getLogger(__name__)
 
 DATA_FILE = "gazetteer.tsv.gz"
+
+# Abbreviations the spec spells out in ids: "St. Paul" is saint-paul-mn, "Ft. Lauderdale"
+# fort-lauderdale-fl, "Mt. Vernon" mount-vernon-ny.
+ID_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def slug(name: str) -> str:
+    """A name as an id fragment by the spec's rule: lower-case ASCII words joined by hyphens,
+    abbreviations spelled out, apostrophes dropped ("Prince George's" -> "prince-georges")."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words = re.split(r"[^a-z0-9']+", folded.lower())
+    words = [ID_ABBREVIATIONS.get(word, word).replace("'", "") for word in words if word]
+    return "-".join(word for word in words if word)
+
 
 # AP style abbreviations of state names ("Chicago, Ill."); Alaska, Hawaii, Idaho, Iowa,
 # Maine, Ohio, Texas and Utah are never abbreviated in AP style. Some older forms
