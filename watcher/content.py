@@ -396,17 +396,13 @@ def rejoin_wrapped_lines(blocks: list[Block]) -> list[Block]:
     joined: list[Block] = []
     for block in blocks:
         previous = joined[-1] if joined else None
-        if previous is None or block.tag not in WRAPPABLE_TAGS:
-            joined.append(block)
-            continue
-        if previous.tag not in WRAPPABLE_TAGS:
-            joined.append(block)
-            continue
-        text = _continued(previous.text, block.text)
-        if text is None:
-            joined.append(block)
-        else:
+        text = None
+        if previous and previous.tag in WRAPPABLE_TAGS and block.tag in WRAPPABLE_TAGS:
+            text = _continued(previous.text, block.text)
+        if previous and text is not None:
             joined[-1] = Block(previous.tag, text)
+        else:
+            joined.append(block)
     return joined
 
 

@@ -1665,13 +1665,14 @@ class Extractor:
         if deadline and (missed or not rules.negated(clause[: deadline.start()])):
             # What follows the deadline: the sentence's later clauses ("...; any jurisdiction
             # that fails to do so will be served with a subpoena"), then the next sentence.
-            later = sentence[sentence.find(clause) + len(clause) :] + " " + following
+            rest_of_sentence = sentence[sentence.find(clause) + len(clause) :]
+            later = rest_of_sentence + " " + following
             if (
                 rules.CONSEQUENCE.search(clause)
                 or rules.POLICY_CHANGE.search(clause)
                 # "by August 19 ... a written response that (a) ...; (b) states the steps the
                 # City will take to rescind them": the demand's later items ask for a change.
-                or rules.POLICY_CHANGE.search(sentence[sentence.find(clause) + len(clause) :])
+                or rules.POLICY_CHANGE.search(rest_of_sentence)
                 or any(h.status == "non_compliant" for h in hits)
                 # "... have 30 days to produce the records. Any that fails to may be subpoenaed."
                 or rules.CONSEQUENCE_IF_MISSED.search(later)
