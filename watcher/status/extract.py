@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
 from watcher.status import cues as rules
@@ -485,9 +486,14 @@ PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 DIGIT = re.compile(r"\d")  # as DEADLINE's \d means it
 SUED_TRIGGER_WORDS = ("sue", "suing", "suit", "against", "over", "defendant", "court", "names",
                       "challeng")  # fmt: skip
-# What the statuses are about: a page with none of these words is about something else.
 # How many clauses Extractor._hits remembers the hits of.
 HITS_MEMO_SIZE = 5_000
+# How many texts each pure helper of one text (_sentences, _clauses, ...) remembers. Sites
+# repeat paragraphs from page to page (disclaimers, "about the office"), and a crawl reads them
+# with one extractor; the helpers' answers depend on the text alone and are tuples or booleans,
+# which no caller can change.
+TEXT_MEMO_SIZE = 5_000
+# What the statuses are about: a page with none of these words is about something else.
 TOPIC = re.compile(
     r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
     r"federal\s+law|welcoming\s+cit|trust\s+act|customs\s+enforcement|border\s+patrol",
@@ -2373,7 +2379,8 @@ def _story_blocks(page: Page) -> list[tuple[int, Block]]:
     return kept
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
+def _sentences(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, sentence) pairs; abbreviations ("U.S.", "Ill.", "Gov.") do not end one."""
     sentences = []
     start = 0
@@ -2384,10 +2391,12 @@ def _sentences(text: str) -> list[tuple[int, str]]:
         sentences.append((start, text[start : match.start()]))
         start = match.end()
     sentences.append((start, text[start:]))
-    return [(offset, s) for offset, s in sentences if s.strip()]
+    return tuple((offset, s) for offset, s in sentences if s.strip())
 
 
-def _clauses(sentence: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
+def _clauses(sentence: str) -> tuple[tuple[int, str], ...]:
+    """(offset, clause) pairs of a sentence."""
     clauses = []
     start = 0
     parts = sentence.split("; ")
@@ -2400,7 +2409,7 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
         clauses.append((start, sentence[start : match.start()]))
         start = match.end()
     clauses.append((start, sentence[start:]))
-    return [(offset, c) for offset, c in clauses if c.strip()]
+    return tuple((offset, c) for offset, c in clauses if c.strip())
 
 
 def _objects(clause: Clause, position: int) -> list[str]:
