@@ -101,7 +101,6 @@ def check(context: Context) -> None:
 @pass_context
 def crawl(context: Context, source_ids: tuple[str, ...], no_email: bool, as_json: bool) -> None:
     """Crawl all (or the named) sources once: fetch, snapshot, extract, alert."""
-    from watcher.delivery import send_pending
     from watcher.pipeline import Crawler
 
     config = context.config(require_smtp_password=not no_email)
@@ -123,6 +122,8 @@ def crawl(context: Context, source_ids: tuple[str, ...], no_email: bool, as_json
             )
         send_trouble = False
         if not no_email:
+            from watcher.delivery import send_pending  # the mailer: not needed to crawl
+
             sent = send_pending(store, config)
             summary.alerts_sent = sent.sent
             send_trouble = sent.trouble

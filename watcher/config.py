@@ -188,6 +188,12 @@ class Config:
         raise KeyError(id)
 
 
+def message_domain(config: Config) -> str:
+    """The domain part of our Message-IDs: the sender's domain."""
+    sender = config.smtp.sender if config.smtp else "watcher@localhost"
+    return sender.rsplit("@", 1)[-1].strip("<>") or "localhost"
+
+
 def parse_duration(text: str) -> float:
     """ "30s" "10m" "2h" "1d" (also "1h30m") -> seconds; ValueError otherwise."""
     if not isinstance(text, str):

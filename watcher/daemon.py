@@ -47,9 +47,9 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from watcher import health, logs, schedule
-from watcher.config import Config, ConfigError, load_config
+from watcher.config import Config, ConfigError, load_config, message_domain
 from watcher.delivery import send_pending
-from watcher.pipeline import Crawler, SourceResult, message_domain
+from watcher.pipeline import Crawler, SourceResult
 from watcher.store import Store, now_iso
 from watcher.store.db import ThreadStores
 

@@ -25,7 +25,7 @@ from watcher.alerts import (
     compose_notice,
     make_message_id,
 )
-from watcher.config import Config
+from watcher.config import Config, message_domain
 from watcher.diff import excerpt
 from watcher.mailer import Delivery, Mailer, SmtpSettings
 from watcher.store import Store, now_iso, outbox
@@ -58,12 +58,6 @@ class SendSummary:
     @property
     def trouble(self) -> bool:
         return bool(self.retrying or self.failed or self.given_up or self.auth_failed)
-
-
-def message_domain(config: Config) -> str:
-    """The domain part of our Message-IDs: the sender's domain."""
-    sender = config.smtp.sender if config.smtp else "watcher@localhost"
-    return sender.rsplit("@", 1)[-1].strip("<>") or "localhost"
 
 
 def smtp_settings(config: Config) -> SmtpSettings:

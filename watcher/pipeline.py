@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from watcher import content
-from watcher.config import Config, Source
+from watcher.config import Config, Source, message_domain
 from watcher.content import text_hash
-from watcher.delivery import message_domain
 from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.history import removed_from_list
 from watcher.models import Finding, Page
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Crawler", "CrawlSummary", "SourceResult", "message_domain", "text_hash"]
+__all__ = ["Crawler", "CrawlSummary", "SourceResult", "text_hash"]
 
 MAX_NEW_DOCUMENTS = 50  # per crawl of a listing: polite to the site, bounded in time
 MAX_RECHECKS = 20  # known documents re-checked for edits per crawl

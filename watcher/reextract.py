@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from watcher import content
-from watcher.config import Config, Source
-from watcher.delivery import message_domain
+from watcher.config import Config, Source, message_domain
 from watcher.feeds import FeedError, parse_feed
 from watcher.fetch import detect_encoding
 from watcher.history import removed_from_list

@@ -41,8 +41,8 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from watcher.config import Config
-from watcher.delivery import display_name, message_domain
+from watcher.config import Config, message_domain
+from watcher.delivery import display_name
 from watcher.models import STATUSES
 from watcher.report import CSS, build_board, render_atom, render_index, render_json
 from watcher.status import get_gazetteer
