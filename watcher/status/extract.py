@@ -749,7 +749,7 @@ class Extractor:
             speaker=inferred,
             federal_page=_is_federal_page(page),
             sanctuary_list_page=_mentions_sanctuary_list(blocks),
-            on_topic=any(TOPIC.search(block.text) for _, block in blocks),
+            on_topic=any(_on_topic(block.text) for _, block in blocks),
             row_states=self._row_states(blocks, cells),
             cells=cells,
             lawmakers={
@@ -1494,6 +1494,10 @@ class Extractor:
         page that also names Portland, Maine; "the City of Indianapolis, the Marion County
         Sheriff's Office, ..." is Indiana's Marion County.
         """
+        if not any(_may_settle(mention) for mention in mentions):
+            # Only a mention that _may_settle lets through the loop below changes anything;
+            # without one, every place stays as resolved (most blocks name none at all).
+            return list(resolved)
         sentence_ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
 
         def sentence_of(offset: int) -> int:
@@ -1506,7 +1510,7 @@ class Extractor:
                 states_named.setdefault(sentence_of(mention.start), set()).add(jid)  # type: ignore[arg-type]
         settled = list(resolved)
         for index, (mention, jid) in enumerate(zip(mentions, resolved, strict=True)):
-            if mention.qualifier or mention.role == "acronym" or len(mention.candidates) < 2:
+            if not _may_settle(mention):
                 continue
             places = [self.gazetteer.get(c) for c in mention.candidates]
             by_state: dict[str, str] = {}
@@ -2549,14 +2553,30 @@ def _shift(mention: RawMention, delta: int) -> RawMention:
     )  # fmt: skip
 
 
+def _may_settle(mention: RawMention) -> bool:
+    """Whether _by_neighbours may settle a mention: a bare name of several places."""
+    return not mention.qualifier and mention.role != "acronym" and len(mention.candidates) >= 2
+
+
 def _is_title_case(block: Block) -> bool:
     """A headline written in Title Case, where capitals do not mark names."""
     if len(block.text) > 200:
         return False  # a paragraph, not a headline (tested first: most paragraphs are long)
-    words = [w for w in re.findall(r"[A-Za-z][\w'’]*", block.text) if len(w) > 3]
-    if len(words) < (2 if block.is_heading else 4):
+    return _is_title_case_text(block.text, block.is_heading)
+
+
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
+def _is_title_case_text(text: str, is_heading: bool) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’]*", text) if len(w) > 3]
+    if len(words) < (2 if is_heading else 4):
         return False
     return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
+def _on_topic(text: str) -> bool:
+    """Whether a text speaks of immigration or sanctuary policy at all (TOPIC)."""
+    return TOPIC.search(text) is not None
 
 
 def _category_kind(word: str) -> str:
