@@ -20,10 +20,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from typing import Generic, NamedTuple, ParamSpec, TypeVar
 
 from watcher.models import FEDERAL_STATUSES, Block, Finding, Page
 from watcher.status import cues as rules
@@ -486,13 +486,9 @@ PRELIMINARY = re.compile(r"\bpreliminar\w*\b", re.IGNORECASE)
 DIGIT = re.compile(r"\d")  # as DEADLINE's \d means it
 SUED_TRIGGER_WORDS = ("sue", "suing", "suit", "against", "over", "defendant", "court", "names",
                       "challeng")  # fmt: skip
-# How many clauses Extractor._hits remembers the hits of.
+# How many clauses Extractor._hits remembers the hits of, and how many texts each of the
+# extractor's other memories (TextMemo) holds; 0 turns them off.
 HITS_MEMO_SIZE = 5_000
-# How many texts each pure helper of one text (_sentences, _clauses, ...) remembers. Sites
-# repeat paragraphs from page to page (disclaimers, "about the office"), and a crawl reads them
-# with one extractor; the helpers' answers depend on the text alone and are tuples or booleans,
-# which no caller can change.
-TEXT_MEMO_SIZE = 5_000
 # What the statuses are about: a page with none of these words is about something else.
 TOPIC = re.compile(
     r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
@@ -582,6 +578,34 @@ OFFICE_KINDS = {"mayor": "city", "governor": "state", "county": "county", "sheri
 # The header of a table's leading column that holds each row's state.
 STATE_HEADERS = frozenset({"state", "states", "st.", "state/territory"})
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]+)$")
+
+
+Answer = TypeVar("Answer")
+Arguments = ParamSpec("Arguments")
+
+
+class TextMemo(Generic[Arguments, Answer]):
+    """A bounded memory of a pure function of texts, for one extractor.
+
+    Sites repeat paragraphs from page to page (disclaimers, "about the office", the same
+    sentence in every release of a series), and a crawl reads them all with one extractor.
+    The function's answer depends on its arguments alone and is a tuple, a number or a
+    boolean, which no caller can change; so a repeat gets the answer back.
+    """
+
+    def __init__(self, function: Callable[Arguments, Answer]) -> None:
+        self.function = function
+        self.answers: dict[tuple[object, ...], Answer] = {}
+
+    def __call__(self, *args: Arguments.args, **kwargs: Arguments.kwargs) -> Answer:
+        if args in self.answers:
+            return self.answers[args]
+        answer = self.function(*args, **kwargs)
+        if len(self.answers) >= HITS_MEMO_SIZE:
+            self.answers.clear()  # a bound on memory; the next pages refill it
+        if HITS_MEMO_SIZE and not kwargs:
+            self.answers[args] = answer
+        return answer
 
 
 @dataclass
@@ -707,6 +731,11 @@ class Extractor:
                 self.cues_by_anchor[anchor].add(number)
         self.ungated = {number for number, cue in enumerate(self.cues) if not cue.anchors}
         self._hits_memo: dict[tuple[str, str, str, str, bool], tuple[Hit, ...]] = {}
+        self._sentences = TextMemo(_sentences)
+        self._clauses = TextMemo(_clauses)
+        self._sentence_words = TextMemo(_sentence_words)
+        self._is_title_case = TextMemo(_is_title_case)
+        self._on_topic = TextMemo(_on_topic)
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -749,7 +778,7 @@ class Extractor:
             speaker=inferred,
             federal_page=_is_federal_page(page),
             sanctuary_list_page=_mentions_sanctuary_list(blocks),
-            on_topic=any(_on_topic(block.text) for _, block in blocks),
+            on_topic=any(self._on_topic(block.text) for _, block in blocks),
             row_states=self._row_states(blocks, cells),
             cells=cells,
             lawmakers={
@@ -824,7 +853,8 @@ class Extractor:
     ) -> dict[int, list[RawMention]]:
         scanned: dict[int, list[RawMention]] = {}
         for position, block in blocks:
-            mentions = self.names.scan(block.text, title_case=_is_title_case(block))
+            title_case = self._is_title_case(block.text, block.is_heading)
+            mentions = self.names.scan(block.text, title_case=title_case)
             for mention in mentions:
                 self.names.learn(mention, context)
             scanned[position] = mentions
@@ -1312,16 +1342,15 @@ class Extractor:
             addressee = local if len(local) == 1 else named if len(named) == 1 else []
             if addressee and not reading.last_targets:
                 reading.last_targets = addressee
-        sentences = _sentences(text)
+        sentences = self._sentences(text)
         for index, (sentence_start, sentence) in enumerate(sentences):
-            if sentence.rstrip().endswith("?") or QUESTION_OR_HYPOTHESIS.match(sentence):
-                continue
-            if RECOMMENDATION.match(sentence):
+            words = self._sentence_words(sentence)
+            if words.asserts_nothing:
                 continue
             following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
-            self._learn_officials(reading, sentence, sentence_start, places)
+            self._learn_officials(reading, sentence, sentence_start, places, words)
             carried: list[Hit] = []  # the statuses of "Jurisdictions removed ...:" before a colon
-            for clause_start, clause_text in _clauses(sentence):
+            for clause_start, clause_text in self._clauses(sentence):
                 start = sentence_start + clause_start
                 end = start + len(clause_text)
                 in_clause = [
@@ -1388,11 +1417,11 @@ class Extractor:
                 results.append(hits)
             self._note_subject(
                 reading,
-                sentence,
+                words,
                 [_shift(m, -sentence_start) for m, _ in places if m.start >= sentence_start],
             )
-            reading.list_spoken_of = bool(LIST_TITLE.search(sentence))
-            if not PRONOUN_SUBJECT.match(sentence):
+            reading.list_spoken_of = words.speaks_of_list
+            if not words.pronoun_subject:
                 # "Milwaukee County has heard from the department before. It was one of ...":
                 # the place a sentence opens on is what a following "It" stands for.
                 opening = [
@@ -1410,10 +1439,11 @@ class Extractor:
         sentence: str,
         sentence_start: int,
         places: list[tuple[RawMention, str]],
+        words: SentenceWords,
     ) -> None:
         """Tie each titled local official the sentence names to the nearest place of the
         title's kind, and note the official a quote of the sentence is attributed to."""
-        if any(title in sentence for title in OFFICIAL_NAME_TITLES):
+        if words.official_title:
             for match in OFFICIAL_NAME.finditer(sentence):
                 kind = OFFICIAL_NAME_KIND.get(match.group("title").lower(), "county")
                 # Passing names count: "In Albuquerque, a spokesperson for Mayor Tim Keller".
@@ -1451,14 +1481,14 @@ class Extractor:
         return None
 
     def _note_subject(
-        self, reading: PageReading, sentence: str, mentions: list[RawMention]
+        self, reading: PageReading, words: SentenceWords, mentions: list[RawMention]
     ) -> None:
         """Remember whether a sentence's subject is the federal government (for a later "it")."""
-        if PRONOUN_SUBJECT.match(sentence):
+        if words.pronoun_subject:
             return  # "It ...", "The department ...": the subject carries on
-        actor = rules.FEDERAL_ACTOR.search(sentence, 0, 80)
-        first_place = min((m.start for m in mentions), default=len(sentence))
-        reading.federal_subject = actor is not None and actor.start() < first_place
+        actor = words.federal_actor
+        first_place = min((m.start for m in mentions), default=words.length)
+        reading.federal_subject = actor is not None and actor < first_place
 
     def _resolve(
         self, reading: PageReading, mentions: list[RawMention], kind_hint: str, text: str = ""
@@ -2383,7 +2413,6 @@ def _story_blocks(page: Page) -> list[tuple[int, Block]]:
     return kept
 
 
-@lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _sentences(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, sentence) pairs; abbreviations ("U.S.", "Ill.", "Gov.") do not end one."""
     sentences = []
@@ -2398,7 +2427,6 @@ def _sentences(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((offset, s) for offset, s in sentences if s.strip())
 
 
-@lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _clauses(sentence: str) -> tuple[tuple[int, str], ...]:
     """(offset, clause) pairs of a sentence."""
     clauses = []
@@ -2414,6 +2442,34 @@ def _clauses(sentence: str) -> tuple[tuple[int, str], ...]:
         start = match.end()
     clauses.append((start, sentence[start:]))
     return tuple((offset, c) for offset, c in clauses if c.strip())
+
+
+class SentenceWords(NamedTuple):
+    """What reading a sentence asks of its words alone, the same on every page."""
+
+    length: int
+    asserts_nothing: bool  # a question, a hypothesis or a recommendation: read no cue in it
+    official_title: bool  # holds a title a local official is named with ("Mayor", "Sheriff")
+    pronoun_subject: bool  # opens on "It", "They", "The department": the subject carries on
+    federal_actor: int | None  # where the federal government is first named in 80 characters
+    speaks_of_list: bool  # a following "It names ..." is the list this one speaks of
+
+
+def _sentence_words(sentence: str) -> SentenceWords:
+    """The tests of a sentence's words that _read_block and its helpers make."""
+    actor = rules.FEDERAL_ACTOR.search(sentence, 0, 80)
+    return SentenceWords(
+        length=len(sentence),
+        asserts_nothing=bool(
+            sentence.rstrip().endswith("?")
+            or QUESTION_OR_HYPOTHESIS.match(sentence)
+            or RECOMMENDATION.match(sentence)
+        ),
+        official_title=any(title in sentence for title in OFFICIAL_NAME_TITLES),
+        pronoun_subject=bool(PRONOUN_SUBJECT.match(sentence)),
+        federal_actor=actor.start() if actor else None,
+        speaks_of_list=bool(LIST_TITLE.search(sentence)),
+    )
 
 
 def _objects(clause: Clause, position: int) -> list[str]:
@@ -2558,22 +2614,16 @@ def _may_settle(mention: RawMention) -> bool:
     return not mention.qualifier and mention.role != "acronym" and len(mention.candidates) >= 2
 
 
-def _is_title_case(block: Block) -> bool:
+def _is_title_case(text: str, is_heading: bool) -> bool:
     """A headline written in Title Case, where capitals do not mark names."""
-    if len(block.text) > 200:
+    if len(text) > 200:
         return False  # a paragraph, not a headline (tested first: most paragraphs are long)
-    return _is_title_case_text(block.text, block.is_heading)
-
-
-@lru_cache(maxsize=TEXT_MEMO_SIZE)
-def _is_title_case_text(text: str, is_heading: bool) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'’]*", text) if len(w) > 3]
     if len(words) < (2 if is_heading else 4):
         return False
     return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-@lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _on_topic(text: str) -> bool:
     """Whether a text speaks of immigration or sanctuary policy at all (TOPIC)."""
     return TOPIC.search(text) is not None
