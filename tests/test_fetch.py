@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import gzip
 import http.server
@@ -1217,3 +1218,95 @@ def test_robots_crawl_delay_keeps_a_host_sequential(
     assert {"ok"} == {result.outcome for result in results}
     assert 1 == slow.most_at_once
     assert [1.0, 1.0, 1.0] == [round(wait, 3) for wait in fake_time.sleeps]
+
+
+# urllib3 directly, without requests' layers (issue 8): what requests did, still done.
+
+
+def unused_port() -> int:
+    """A local port nobody listens on."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        return unused.getsockname()[1]
+
+
+def basic(credentials: str) -> str:
+    """The Basic authorization value for "user:password"."""
+    return "Basic " + base64.b64encode(credentials.encode("latin-1")).decode("ascii")
+
+
+def use_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str = "") -> None:
+    """Set the environment's HTTP proxy (and no_proxy), the lower-case spellings cleared."""
+    for name in ("http_proxy", "no_proxy", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+
+
+def test_requests_carry_the_headers_requests_sent(local_site: LocalSite) -> None:
+    """Each request offers gzip and deflate, accepts any type and asks to keep the connection."""
+    local_site.set("/p", PAGE)
+    with make_fetcher() as fetcher:
+        fetcher.fetch(FetchRequest(local_site.url("/p")))
+    headers = local_site.requests_for("/p")[0].headers
+    assert ("gzip, deflate", "*/*", "keep-alive") == (
+        headers["Accept-Encoding"],
+        headers["Accept"],
+        headers["Connection"],
+    )
+
+
+def test_credentials_in_the_url_are_sent_as_basic_authorization(local_site: LocalSite) -> None:
+    """A URL's user and password (percent-decoded) become a Basic Authorization header."""
+    local_site.set("/p", PAGE)
+    url = local_site.url("/p").replace("http://", "http://reader:p%40ss@")
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(url))
+    assert "ok" == result.outcome, result.error
+    assert basic("reader:p@ss") == local_site.requests_for("/p")[0].headers["Authorization"]
+
+
+def test_unsendable_url_fails_at_once_without_retries(fake_time: FakeTime) -> None:
+    """A URL that cannot be sent (its port is out of range) fails as a bad request, not retried."""
+    with make_fetcher(fake_time) as fetcher:
+        result = fetcher.fetch(FetchRequest("http://127.0.0.1:99999/"))
+    assert "failed" == result.outcome
+    assert error_of(result).startswith("request failed:")
+    assert 1 == result.attempts
+    assert [] == fake_time.sleeps
+
+
+def test_host_in_no_proxy_is_reached_directly(
+    local_site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host in no_proxy (here by its IPv4 network) is reached directly, the dead proxy unused."""
+    use_proxy(monkeypatch, f"http://127.0.0.1:{unused_port()}", "example.org, 127.0.0.0/8")
+    local_site.set("/p", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    assert "ok" == result.outcome, result.error
+    assert ["/p"] == local_site.paths()
+
+
+def test_proxy_credentials_are_sent_to_the_proxy(
+    local_site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy URL's user and password become its Proxy-Authorization header."""
+    use_proxy(monkeypatch, local_site.url("").replace("http://", "http://me:s%3Acret@"))
+    local_site.set("http://city.example/page", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest("http://city.example/page"))
+    assert "ok" == result.outcome, result.error
+    assert basic("me:s:cret") == local_site.requests[0].headers["Proxy-Authorization"]
+
+
+def test_unreadable_ca_bundle_fails_https_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+) -> None:
+    """A CA bundle that cannot be read fails HTTPS fetches, naming it, and they are not retried."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with make_fetcher(fake_time) as fetcher:
+        result = fetcher.fetch(FetchRequest(f"https://127.0.0.1:{unused_port()}/"))
+    assert "failed" == result.outcome
+    assert "missing.pem" in error_of(result)
+    assert [] == fake_time.sleeps

@@ -1,9 +1,11 @@
 """Polite HTTP fetching: robots.txt, per-host pacing, retries, caps, and no SSRF.
 
-The only module of watcher that imports requests. `Fetcher.fetch` never raises for network
-or HTTP trouble: it returns a FetchResult whose outcome is "ok", "not_modified", "blocked"
-(robots.txt or the redirect policy forbids the URL; asking again will not help) or "failed"
-(with a human reason in `error`).
+The only module of watcher that makes HTTP requests. It drives urllib3 directly, not
+requests: requests' own layers cost more CPU than the HTTP itself, and the crawl is
+CPU-bound. `Fetcher.fetch` never raises for network or HTTP trouble: it returns a
+FetchResult whose outcome is "ok", "not_modified", "blocked" (robots.txt or the redirect
+policy forbids the URL; asking again will not help) or "failed" (with a human reason in
+`error`).
 """
 
 from __future__ import annotations
@@ -18,21 +20,24 @@ import os
 import random
 import re
 import socket
+import ssl
 import threading
 import time
+import urllib.request
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+import certifi
 import charset_normalizer
-import requests
+import urllib3
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 from urllib3.response import BaseHTTPResponse
+from urllib3.util import Url, make_headers, parse_url
+from urllib3.util.ssl_ import create_urllib3_context
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +153,7 @@ class _Transient(Exception):
 class _Answer:
     url: str
     status: int
-    headers: CaseInsensitiveDict[str]
+    headers: urllib3.HTTPHeaderDict
     body: bytes | None  # None when not read (redirects, 304, errors)
 
 
@@ -198,32 +203,8 @@ Resolver = Callable[..., list[tuple]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class _AddressedAdapter(HTTPAdapter):
-    """Sends a request for a host to the address in its URL, over TLS in the host's name.
-
-    This is how a checked host (R22) is reached at the very address its check approved: the
-    request names that address in its URL and the host in its Host header. A second DNS
-    lookup when connecting could answer otherwise (DNS rebinding: a public address to the
-    check, 127.0.0.1 to the connection). Over TLS, SNI and the certificate check must still
-    use the host's name, not the address: that name is taken from the Host header.
-    Requests without a Host header (the configured hosts) are sent as requests sends them.
-    """
-
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert
-        )
-        host = request.headers.get("Host")
-        if isinstance(host, str) and host and host_params["scheme"] == "https":
-            # Part of the pool key: a pool holds connections to one address for one name.
-            pool_kwargs["server_hostname"] = urlsplit(f"//{host}").hostname
-        return host_params, pool_kwargs
-
-
 class Fetcher:
-    """A good-citizen HTTP client: one pooled session, paced and robots-aware per host."""
+    """A good-citizen HTTP client: pooled connections, paced and robots-aware per host."""
 
     def __init__(
         self,
@@ -277,25 +258,34 @@ class Fetcher:
         self._random = random.Random()
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = user_agent
-        # We retry ourselves, so that every attempt is paced and measured.
-        adapter = _AddressedAdapter(
-            pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0
+        # What requests sent before we used urllib3 directly: servers see the same client.
+        # Only the codings urllib3 decodes without optional packages are offered.
+        self._headers = {
+            "User-Agent": user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": "*/*",
+            "Connection": "keep-alive",
+        }
+        self._pool_size = pool_size
+        self._tls_context, self._tls_problem = _tls_context()
+        # We retry and follow redirects ourselves, so that every attempt is paced, checked
+        # and measured; bodies are streamed by _read_body.
+        self._pools = urllib3.PoolManager(
+            num_pools=pool_size, maxsize=pool_size, retries=False, ssl_context=self._tls_context
         )
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
-        # requests would read proxy settings from the environment on every request (a
-        # measurable share of a warm crawl); read them once per host instead.
-        self._session.trust_env = False
-        self._session.verify = (
-            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-        )
-        self._proxies: dict[str, dict[str, str]] = {}
+        # The environment's proxy for each scheme://host, looked up once per host, and
+        # one pool manager per proxy.
+        self._proxies: dict[str, str | None] = {}
+        self._proxy_managers: dict[str, urllib3.PoolManager] = {}
+        self._proxy_managers_lock = threading.Lock()
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._session.close()
+        self._pools.clear()
+        with self._proxy_managers_lock:
+            for manager in self._proxy_managers.values():
+                manager.clear()
+            self._proxy_managers.clear()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -622,33 +612,23 @@ class Fetcher:
         if remaining <= 0:
             raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
-        proxies = self._proxies_for(url)
         try:
-            target, sent_headers = url, headers
-            # Through a proxy, the proxy resolves the host and connects: we cannot choose
-            # its address, so the request names the host as usual. Whoever configures a
-            # proxy makes it the gate for where requests may go.
-            if address is not None and not requests.utils.select_proxy(url, proxies):
-                target, host = _addressed(url, address)
-                sent_headers = {**headers, "Host": host}
-            response = self._session.get(
-                target,
-                headers=sent_headers,
-                timeout=timeout,
-                allow_redirects=False,
-                stream=True,
-                proxies=proxies,
-            )
-        except requests.Timeout as exc:
+            response = self._send(url, headers, timeout, address)
+        except urllib3.exceptions.NewConnectionError as exc:
+            # A kind of ConnectTimeoutError to urllib3, but a refusal or a DNS failure to us.
+            raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
+        except urllib3.exceptions.TimeoutError as exc:
             if remaining < max(self.connect_timeout, self.read_timeout):
                 # The wait was cut short by the deadline, not by the server being slow.
                 self._stop_if_past_deadline(deadline)
             raise _Transient(_describe_timeout(exc, timeout)) from exc
-        except (requests.ConnectionError, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
-        except requests.RequestException as exc:
+        except ValueError as exc:
+            # A URL, header or proxy that cannot be sent (urllib3's LocationValueError and
+            # kin): asking again will not help.
             raise _Stop("failed", f"request failed: {_root_cause(exc)}") from exc
-        status = response.status_code
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
+        status = response.status
         answer = _Answer(url, status, response.headers, None)
         try:
             if 200 <= status < 300:
@@ -661,32 +641,110 @@ class Fetcher:
                     trouble.status = status
                     raise
             elif status != 304:
-                response.close()  # an unread body: this connection cannot be reused
+                _discard(response)  # an unread body: this connection cannot be reused
                 return answer
         except BaseException:
-            response.close()
+            _discard(response)
             raise
         # The body was read to its end (a 304 has none): the connection goes back to the
-        # pool. Response.close() would shut it, since we read the body ourselves.
-        response.raw.release_conn()
+        # pool for the next request to the host.
+        response.release_conn()
         return answer
 
-    def _proxies_for(self, url: str) -> dict[str, str]:
-        """The environment's proxy settings for this URL's host, looked up once per host."""
-        parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc}"
-        proxies = self._proxies.get(key)
-        if proxies is None:
-            proxies = self._proxies[key] = requests.utils.get_environ_proxies(url)
-        return proxies
+    def _send(
+        self,
+        url: str,
+        headers: dict[str, str],
+        timeout: tuple[float, float],
+        address: str | None,
+    ) -> BaseHTTPResponse:
+        """Send a GET and return the response with its body unread; urllib3 errors pass."""
+        parts = parse_url(url)
+        sent = {**self._headers, **headers}
+        user, password = _credentials(parts)
+        if user or password:
+            # Credentials in a URL become Basic authentication, as requests made them.
+            credentials = f"{user}:{password}"
+            sent["Authorization"] = make_headers(basic_auth=credentials)["authorization"]
+        if parts.scheme == "https" and self._tls_problem:
+            raise _Stop("failed", self._tls_problem)
+        options: dict[str, Any] = {
+            "headers": sent,
+            "timeout": urllib3.Timeout(connect=timeout[0], read=timeout[1]),
+            "retries": False,
+            "redirect": False,
+            "assert_same_host": False,
+            "preload_content": False,
+        }
+        proxy = self._proxy_for(parts)
+        if proxy is not None:
+            # Through a proxy, the proxy resolves the host and connects: we cannot choose
+            # its address, so the request names the host as usual. Whoever configures a
+            # proxy makes it the gate for where requests may go.
+            return self._proxy_manager(proxy).urlopen("GET", url, **options)
+        if address is None:
+            pool = self._pools.connection_from_host(parts.host, parts.port, parts.scheme)
+        else:
+            # R22: connect to the address the check approved, not to a fresh lookup of the
+            # name (DNS rebinding could answer 127.0.0.1 this time). The Host header names
+            # the host; over TLS, SNI and the certificate check use its name too. The name
+            # is part of the pool's key: a pool holds connections to one address for one
+            # name.
+            sent["Host"] = parts.netloc or ""
+            pool_kwargs = {"server_hostname": parts.host} if parts.scheme == "https" else None
+            pool = self._pools.connection_from_host(
+                address, parts.port, parts.scheme, pool_kwargs=pool_kwargs
+            )
+        return pool.urlopen("GET", parts.request_uri, **options)
 
-    def _read_body(self, response: requests.Response, deadline: _Deadline, max_bytes: int) -> bytes:
+    def _proxy_for(self, parts: Url) -> str | None:
+        """The environment's proxy for this URL's host, looked up once per host."""
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._proxies:
+            self._proxies[key] = _environ_proxy(parts.scheme or "http", parts.host, parts.port)
+        return self._proxies[key]
+
+    def _proxy_manager(self, proxy: str) -> urllib3.PoolManager:
+        """The pool manager that sends requests through this proxy, made once."""
+        with self._proxy_managers_lock:
+            manager = self._proxy_managers.get(proxy)
+            if manager is not None:
+                return manager
+            proxy_url = parse_url(proxy if "://" in proxy else f"http://{proxy}")
+            if not proxy_url.host:
+                raise _Stop("failed", f"request failed: the proxy URL {proxy} names no host")
+            options: dict[str, Any] = {
+                "num_pools": self._pool_size,
+                "maxsize": self._pool_size,
+                "retries": False,
+                "ssl_context": self._tls_context,
+            }
+            user, password = _credentials(proxy_url)
+            if (proxy_url.scheme or "").startswith("socks"):
+                try:
+                    from urllib3.contrib.socks import SOCKSProxyManager
+                except ImportError as exc:
+                    raise _Stop(
+                        "failed", "request failed: a SOCKS proxy needs the PySocks package"
+                    ) from exc
+                manager = SOCKSProxyManager(proxy_url.url, user, password, **options)
+            else:
+                proxy_headers = {}
+                if user:
+                    basic = make_headers(proxy_basic_auth=f"{user}:{password or ''}")
+                    proxy_headers = {"Proxy-Authorization": basic["proxy-authorization"]}
+                manager = urllib3.ProxyManager(
+                    proxy_url.url, proxy_headers=proxy_headers, **options
+                )
+            self._proxy_managers[proxy] = manager
+            return manager
+
+    def _read_body(self, response: BaseHTTPResponse, deadline: _Deadline, max_bytes: int) -> bytes:
         """Stream the decoded body, stopping at the size cap and at the deadline."""
         declared = response.headers.get("Content-Length", "")
         encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoded in ("", "identity") and declared.isdigit() and int(declared) > max_bytes:
             raise _Stop("failed", f"too large (> {max_bytes} bytes)")
-        raw = response.raw
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -694,12 +752,12 @@ class Fetcher:
             if remaining <= 0:
                 raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
             wait_limit = min(self.read_timeout, remaining)
-            _limit_socket_wait(raw, wait_limit)
+            _limit_socket_wait(response, wait_limit)
             try:
                 # read1 returns what has arrived, so a trickle cannot hold us past the
                 # deadline; decompression is bounded by the chunk size, so a bomb cannot
                 # balloon in memory before the cap sees it.
-                chunk = raw.read1(READ_CHUNK, decode_content=True)
+                chunk = response.read1(READ_CHUNK, decode_content=True)
             except urllib3.exceptions.DecodeError as exc:
                 raise _Stop("failed", f"cannot decode the {encoded} body: {exc}") from exc
             except urllib3.exceptions.ReadTimeoutError as exc:
@@ -747,7 +805,7 @@ class Fetcher:
         answer: _Answer | None = None,
         error: str | None = None,
     ) -> FetchResult:
-        headers = answer.headers if answer is not None else CaseInsensitiveDict()
+        headers = answer.headers if answer is not None else urllib3.HTTPHeaderDict()
         content_type = _media_type(headers.get("Content-Type"))
         return FetchResult(
             url=request.url,
@@ -977,25 +1035,13 @@ def _hostname(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _addressed(url: str, address: str) -> tuple[str, str]:
-    """The URL with its host replaced by an address, and the Host header that names the host."""
-    prepared = requests.PreparedRequest()
-    prepared.prepare_url(url, None)  # the host in ASCII (IDNA), exactly as requests sends it
-    parts = urlsplit(prepared.url or url)
-    userinfo, at, host = parts.netloc.rpartition("@")
-    netloc = f"[{address}]" if ":" in address else address
-    if parts.port is not None:
-        netloc = f"{netloc}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{netloc}")), host
-
-
 def _without_fragment(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(fragment=""))
 
 
-def _limit_socket_wait(raw: BaseHTTPResponse, seconds: float) -> None:
-    """Bound the next socket read, since the timeout given to requests was set at the start."""
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
+def _limit_socket_wait(response: BaseHTTPResponse, seconds: float) -> None:
+    """Bound the next socket read, since the read timeout was set when the request started."""
+    sock = getattr(getattr(response, "connection", None), "sock", None)
     if sock is not None:
         try:
             sock.settimeout(max(0.01, seconds))
@@ -1003,10 +1049,92 @@ def _limit_socket_wait(raw: BaseHTTPResponse, seconds: float) -> None:
             pass
 
 
-def _describe_timeout(exc: requests.Timeout, timeout: tuple[float, float]) -> str:
-    if isinstance(exc, requests.ConnectTimeout):
+def _discard(response: BaseHTTPResponse) -> None:
+    """Close a response whose body is left unread, and give its (closed) connection back.
+
+    The pool then opens a fresh connection in its place, rather than running short of one.
+    """
+    response.close()
+    response.release_conn()
+
+
+def _describe_timeout(exc: urllib3.exceptions.TimeoutError, timeout: tuple[float, float]) -> str:
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
         return f"connect timeout after {timeout[0]:g} s"
     return f"read timeout: no answer within {timeout[1]:g} s"
+
+
+def _tls_context() -> tuple[ssl.SSLContext, str | None]:
+    """One verifying TLS context for every connection, and why it cannot verify, if it cannot.
+
+    It trusts the CA bundle requests trusted: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (a file
+    or a directory), else certifi's. Loaded once: urllib3 would load it again for each
+    connection otherwise.
+    """
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    bundle = bundle or certifi.where()
+    context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
+    try:
+        if os.path.isdir(bundle):
+            context.load_verify_locations(capath=bundle)
+        else:
+            context.load_verify_locations(cafile=bundle)
+    except (OSError, ssl.SSLError) as exc:
+        # No HTTPS request can be verified; they fail, and plain HTTP still works.
+        log.error("cannot load the CA bundle %s: %s", bundle, exc)
+        return context, f"cannot verify TLS: the CA bundle {bundle} cannot be loaded ({exc})"
+    return context, None
+
+
+def _environ_proxy(scheme: str, host: str | None, port: int | None) -> str | None:
+    """The proxy the environment names for a URL's host, picked as requests picked it.
+
+    http_proxy, https_proxy and all_proxy (either case) name proxies; no_proxy lists hosts,
+    domain suffixes and, for IPv4 hosts, networks (CIDR) that are reached directly.
+    """
+    proxies = urllib.request.getproxies()
+    if not proxies or not host:
+        return None
+    if _bypasses_proxy(host, port, os.environ.get("no_proxy") or os.environ.get("NO_PROXY")):
+        return None
+    for key in (f"{scheme}://{host}", scheme, f"all://{host}", "all"):
+        if proxies.get(key):
+            return proxies[key]
+    return None
+
+
+def _bypasses_proxy(host: str, port: int | None, no_proxy: str | None) -> bool:
+    if no_proxy:
+        entries = [entry for entry in no_proxy.replace(" ", "").split(",") if entry]
+        if _is_ipv4(host):
+            for entry in entries:
+                if "/" in entry:
+                    with contextlib.suppress(ValueError):
+                        if ipaddress.ip_address(host) in ipaddress.ip_network(entry, strict=False):
+                            return True
+                elif host == entry:
+                    return True
+        else:
+            host_with_port = f"{host}:{port}" if port else host
+            if any(host.endswith(entry) or host_with_port.endswith(entry) for entry in entries):
+                return True
+    # The platform's own rules too: "*", and a leading dot matched as a domain.
+    return bool(urllib.request.proxy_bypass(host))
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        return isinstance(ipaddress.ip_address(host), ipaddress.IPv4Address)
+    except ValueError:
+        return False
+
+
+def _credentials(url: Url) -> tuple[str | None, str | None]:
+    """The user and password in a URL, unquoted; none without a password, as requests had it."""
+    user, colon, password = (url.auth or "").partition(":")
+    if not colon:
+        return None, None
+    return unquote(user), unquote(password)
 
 
 def _root_cause(exc: BaseException) -> str:
