@@ -1276,6 +1276,15 @@ def test_unsendable_url_fails_at_once_without_retries(fake_time: FakeTime) -> No
     assert [] == fake_time.sleeps
 
 
+def test_malformed_url_fails_with_its_reason_not_an_internal_error(fake_time: FakeTime) -> None:
+    """A URL that cannot be parsed (an IPv6 literal left open) fails as an invalid URL."""
+    with make_fetcher(fake_time) as fetcher:
+        result = fetcher.fetch(FetchRequest("http://[::1/page"))
+    assert "failed" == result.outcome
+    assert error_of(result).startswith("invalid URL http://[::1/page")
+    assert 0 == result.attempts
+
+
 def test_host_in_no_proxy_is_reached_directly(
     local_site: LocalSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

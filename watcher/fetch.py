@@ -315,9 +315,9 @@ class Fetcher:
     def _follow_redirects(
         self, request: FetchRequest, progress: _Progress, deadline: _Deadline
     ) -> _Answer:
-        own_host = _hostname(request.url) if request.trusted else None
-        headers = _conditional_headers(request)
         url = _without_fragment(request.url)
+        own_host = _hostname(url) if request.trusted else None
+        headers = _conditional_headers(request)
         seen = {url}
         for _hop in range(self.max_redirects + 1):
             progress.final_url = url
@@ -1036,7 +1036,11 @@ def _hostname(url: str) -> str:
 
 
 def _without_fragment(url: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(fragment=""))
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # "http://[::1/": an IPv6 literal left open
+        raise _Stop("failed", f"invalid URL {url}: {error}") from error
+    return urlunsplit(parts._replace(fragment=""))
 
 
 def _limit_socket_wait(response: BaseHTTPResponse, seconds: float) -> None:
