@@ -589,8 +589,8 @@ class TextMemo(Generic[Arguments, Answer]):
 
     Sites repeat paragraphs from page to page (disclaimers, "about the office", the same
     sentence in every release of a series), and a crawl reads them all with one extractor.
-    The function's answer depends on its arguments alone and is a tuple, a number or a
-    boolean, which no caller can change; so a repeat gets the answer back.
+    The function's answer depends on its arguments alone and is a tuple, a number, a
+    boolean or a regex match, which no caller can change; so a repeat gets the answer back.
     """
 
     def __init__(self, function: Callable[Arguments, Answer]) -> None:
@@ -736,6 +736,8 @@ class Extractor:
         self._sentence_words = TextMemo(_sentence_words)
         self._is_title_case = TextMemo(_is_title_case)
         self._on_topic = TextMemo(_on_topic)
+        self._only_generic = TextMemo(_only_generic)
+        self._search = TextMemo(_search)
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -972,7 +974,7 @@ class Extractor:
         first_item = next((i for i, (_, b) in enumerate(blocks) if b.is_item), len(blocks))
         intro = [b.text for _, b in blocks[:first_item] if not b.is_heading]
         if not any(LIST_TITLE.search(h) or PUBLISHED_PLACES.search(h) for h in heads) and not any(
-            LIST_HERE.search(text) for text in intro
+            self._search(LIST_HERE, text) for text in intro
         ):
             return False
         # "DHS Publishes Updated List of Non-Cooperative Jurisdictions": the title need not
@@ -1493,6 +1495,8 @@ class Extractor:
     def _resolve(
         self, reading: PageReading, mentions: list[RawMention], kind_hint: str, text: str = ""
     ) -> list[tuple[RawMention, str]]:
+        if not mentions:
+            return []  # (most blocks name no place: nothing to resolve, settle or count)
         resolved = [self.names.resolve(m, reading.context, kind_hint) for m in mentions]
         if text:
             resolved = self._by_neighbours(reading, mentions, resolved, text)
@@ -2154,13 +2158,15 @@ class Extractor:
 
     def _unnamed_targets(self, reading: PageReading, clause: Clause, hit: Hit) -> list[str] | None:
         """Places a clause without names speaks of; None when it speaks of no one."""
+        # The many searches of the clause's own words go through self._search: a site's
+        # boilerplate ("has brought similar cases in several districts") comes here on every page.
         text = clause.text
         if hit.status == "compliant":
             # Clearances are announced by name, or right after a sentence that opened on the
             # place: "New Orleans took longer. ... it found no evidence of a violation after
             # the city clarified that policy."
-            singular = SINGULAR_REF.search(text)
-            federal = rules.FEDERAL_ACTOR.search(clause.sentence) or reading.federal_page
+            singular = self._search(SINGULAR_REF, text)
+            federal = self._search(rules.FEDERAL_ACTOR, clause.sentence) or reading.federal_page
             if singular and federal and reading.subject_place and not clause.quoted_name:
                 kind = (singular.group("a") or singular.group("b")).lower()
                 if self._anaphora(reading, kind) == reading.subject_place:
@@ -2171,7 +2177,7 @@ class Extractor:
             return None
         if clause.quoted_name:
             return None  # news reports that “Orange County” appears: about the name
-        proper = SINGULAR_REF.search(text)
+        proper = self._search(SINGULAR_REF, text)
         if proper and proper.group("b"):  # "the City", "some City policies": the page's own
             jid = self._anaphora(reading, proper.group("b").lower())
             return [jid] if jid else None
@@ -2183,16 +2189,16 @@ class Extractor:
         ):
             return [reading.subject_place]  # "It was one of nine places that got letters"
         # "the Sheriff's Office policy may violate ...": the office stands for its county.
-        office = None if SINGULAR_REF.search(text) else OFFICE_REF.search(text)
+        office = None if self._search(SINGULAR_REF, text) else self._search(OFFICE_REF, text)
         if office:
             kind = "county" if office.group("county") else "city"
             jid = self._anaphora(reading, kind)
             named = [j for j in reading.counts if (p := self.gazetteer.get(j)) and p.kind == kind]
             if jid and (reading.speaker == jid or jid in reading.last_targets or named == [jid]):
                 return [jid]
-        numeric = NUMERIC_REF.search(text)
-        plural = PLURAL_REF.search(text)
-        policy = POLICY_REF.search(text)
+        numeric = self._search(NUMERIC_REF, text)
+        plural = self._search(PLURAL_REF, text)
+        policy = self._search(POLICY_REF, text)
         if (
             plural
             and policy
@@ -2206,16 +2212,18 @@ class Extractor:
                 # "the county's jail practices may violate ..., because they appear to bar":
                 # the pronoun is the county's practices, the county the one spoken of.
                 plural = None
-        if not numeric and (GENERIC_REF.search(text) and not plural or _only_generic(text)):
+        if not numeric and (
+            self._search(GENERIC_REF, text) and not plural or self._only_generic(text)
+        ):
             return None
-        singular = SINGULAR_REF.search(text)
+        singular = self._search(SINGULAR_REF, text)
         referent = (
             self._anaphora(reading, (singular.group("a") or singular.group("b")).lower())
             if singular
             else None
         )
         if not (
-            rules.FEDERAL_ACTOR.search(clause.sentence)
+            self._search(rules.FEDERAL_ACTOR, clause.sentence)
             or reading.federal_page
             # "The county has until Nov. 21 to ...": the place a federal letter was just
             # about, in a sentence that goes on telling that letter.
@@ -2226,7 +2234,7 @@ class Extractor:
             # "The lawsuit ... argues that the Act conflicts with federal law": the federal
             # suit the page has already reported speaks.
             or reading.last_targets
-            and rules.LAWSUIT_WORD.search(clause.sentence)
+            and self._search(rules.LAWSUIT_WORD, clause.sentence)
         ):
             return None
         antecedents = self._antecedents(reading, clause)
@@ -2242,18 +2250,22 @@ class Extractor:
                         event_date(clause.sentence, reading.page.published), size, hit.note)
             )  # fmt: skip
             return None
-        singular = SINGULAR_REF.search(text)
+        singular = self._search(SINGULAR_REF, text)
         if singular:
             kind = (singular.group("a") or singular.group("b")).lower()
             jid = self._anaphora(reading, kind)
             # "the state's separation law and the local ordinances": the state and the
             # localities the page just reported on together.
-            if jid in reading.last_targets and PLURAL_POLICY_REF.search(text):
+            if jid in reading.last_targets and self._search(PLURAL_POLICY_REF, text):
                 return list(reading.last_targets)
             return [jid] if jid else None
-        if POLICY_REF.search(text) and reading.last_targets:
+        if self._search(POLICY_REF, text) and reading.last_targets:
             return list(reading.last_targets)
-        if reading.federal_page and len(reading.last_targets) == 1 and ADDRESSEE.search(text):
+        if (
+            reading.federal_page
+            and len(reading.last_targets) == 1
+            and self._search(ADDRESSEE, text)
+        ):
             return list(reading.last_targets)  # "You may submit ..." in a letter to one place
         own = (
             r"\b(?:against|sued|sues|suing)\s+(?:us|our)\b"
@@ -2622,6 +2634,11 @@ def _is_title_case(text: str, is_heading: bool) -> bool:
     if len(words) < (2 if is_heading else 4):
         return False
     return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search(text), for TextMemo (a match is not changed once made)."""
+    return pattern.search(text)
 
 
 def _on_topic(text: str) -> bool:
