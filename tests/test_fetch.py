@@ -1276,6 +1276,15 @@ def test_unsendable_url_fails_at_once_without_retries(fake_time: FakeTime) -> No
     assert [] == fake_time.sleeps
 
 
+def test_plain_http_crawl_never_loads_the_ca_bundle(local_site: LocalSite) -> None:
+    """The TLS context (30 ms and 1.6 MB to load the CA bundle) waits for an HTTPS request."""
+    local_site.set("/p", PAGE)
+    with make_fetcher() as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+        assert "ok" == result.outcome, result.error
+        assert fetcher._tls is None
+
+
 def test_malformed_url_fails_with_its_reason_not_an_internal_error(fake_time: FakeTime) -> None:
     """A URL that cannot be parsed (an IPv6 literal left open) fails as an invalid URL."""
     with make_fetcher(fake_time) as fetcher:

@@ -267,12 +267,12 @@ class Fetcher:
             "Connection": "keep-alive",
         }
         self._pool_size = pool_size
-        self._tls_context, self._tls_problem = _tls_context()
+        # Loaded at the first HTTPS request: a crawl of plain-HTTP sites never pays for it.
+        self._tls: tuple[ssl.SSLContext, str | None] | None = None
+        self._tls_lock = threading.Lock()
         # We retry and follow redirects ourselves, so that every attempt is paced, checked
         # and measured; bodies are streamed by _read_body.
-        self._pools = urllib3.PoolManager(
-            num_pools=pool_size, maxsize=pool_size, retries=False, ssl_context=self._tls_context
-        )
+        self._pools = urllib3.PoolManager(num_pools=pool_size, maxsize=pool_size, retries=False)
         # The environment's proxy for each scheme://host, looked up once per host, and
         # one pool manager per proxy.
         self._proxies: dict[str, str | None] = {}
@@ -666,8 +666,12 @@ class Fetcher:
             # Credentials in a URL become Basic authentication, as requests made them.
             credentials = f"{user}:{password}"
             sent["Authorization"] = make_headers(basic_auth=credentials)["authorization"]
-        if parts.scheme == "https" and self._tls_problem:
-            raise _Stop("failed", self._tls_problem)
+        pool_kwargs: dict[str, Any] = {}
+        if parts.scheme == "https":
+            context, problem = self._tls_context()
+            if problem:
+                raise _Stop("failed", problem)
+            pool_kwargs["ssl_context"] = context
         options: dict[str, Any] = {
             "headers": sent,
             "timeout": urllib3.Timeout(connect=timeout[0], read=timeout[1]),
@@ -683,7 +687,9 @@ class Fetcher:
             # proxy makes it the gate for where requests may go.
             return self._proxy_manager(proxy).urlopen("GET", url, **options)
         if address is None:
-            pool = self._pools.connection_from_host(parts.host, parts.port, parts.scheme)
+            pool = self._pools.connection_from_host(
+                parts.host, parts.port, parts.scheme, pool_kwargs=pool_kwargs
+            )
         else:
             # R22: connect to the address the check approved, not to a fresh lookup of the
             # name (DNS rebinding could answer 127.0.0.1 this time). The Host header names
@@ -691,11 +697,19 @@ class Fetcher:
             # is part of the pool's key: a pool holds connections to one address for one
             # name.
             sent["Host"] = parts.netloc or ""
-            pool_kwargs = {"server_hostname": parts.host} if parts.scheme == "https" else None
+            if parts.scheme == "https":
+                pool_kwargs["server_hostname"] = parts.host
             pool = self._pools.connection_from_host(
                 address, parts.port, parts.scheme, pool_kwargs=pool_kwargs
             )
         return pool.urlopen("GET", parts.request_uri, **options)
+
+    def _tls_context(self) -> tuple[ssl.SSLContext, str | None]:
+        """The verifying TLS context, and why it cannot verify if it cannot; made once."""
+        with self._tls_lock:
+            if self._tls is None:
+                self._tls = _tls_context()
+            return self._tls
 
     def _proxy_for(self, parts: Url) -> str | None:
         """The environment's proxy for this URL's host, looked up once per host."""
@@ -717,7 +731,7 @@ class Fetcher:
                 "num_pools": self._pool_size,
                 "maxsize": self._pool_size,
                 "retries": False,
-                "ssl_context": self._tls_context,
+                "ssl_context": self._tls_context()[0],
             }
             user, password = _credentials(proxy_url)
             if (proxy_url.scheme or "").startswith("socks"):
