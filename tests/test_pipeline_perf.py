@@ -62,7 +62,7 @@ def test_crawl_of_304s_parses_nothing_and_loads_no_extractor(
 
 
 def test_304_source_is_recorded_in_three_statements(local_site: LocalSite, tmp_path: Path) -> None:
-    """A source answering 304 costs one transaction of three statements, and no SELECT."""
+    """A source answering 304 costs three statements (in its savepoint), and no SELECT."""
     paths = serve_press_releases(local_site, 1)
     config = config_for(local_site, tmp_path / "db", paths)
     with Store(config.settings.database) as store:
@@ -77,11 +77,44 @@ def test_304_source_is_recorded_in_three_statements(local_site: LocalSite, tmp_p
     words = [" ".join(statement.split()[:3]) for statement in statements[2:]]
     assert [
         "BEGIN IMMEDIATE",
+        "SAVEPOINT part",
         "INSERT INTO fetches",
         "UPDATE documents SET",
         "UPDATE sources SET",
+        "RELEASE part",
         "COMMIT",
     ] == words
+
+
+def test_sources_ready_together_share_a_commit_and_fail_alone(
+    local_site: LocalSite, tmp_path: Path
+) -> None:
+    """Sources recorded together commit once; one that fails is rolled back alone, the rest kept."""
+    paths = serve_press_releases(local_site, 3)
+    config = config_for(local_site, tmp_path / "db", paths)
+    with Store(config.settings.database) as store:
+        store.conn.execute(
+            "CREATE TRIGGER break_one BEFORE INSERT ON snapshots WHEN NEW.title LIKE '%0001%' "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+        )
+        crawler = Crawler(config, store)
+        fetched = [crawler._fetch_or_fail(source, None) for source in config.sources]
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        results = crawler._record_batch(fetched)
+        store.conn.set_trace_callback(None)
+        stored = store.query(
+            "SELECT d.url FROM snapshots s JOIN documents d ON d.id = s.document_id"
+        )
+        fetches = store.query("SELECT url, outcome FROM fetches ORDER BY url")
+    verbs = [statement.split()[0].upper() for statement in statements]
+    assert (1, 1) == (verbs.count("BEGIN"), verbs.count("COMMIT"))
+    assert [(1, 0), (0, 1), (1, 0)] == [(r.new, r.failed) for r in results]
+    assert "injected failure" in results[1].failures[0][1]
+    assert {local_site.url(paths[0]), local_site.url(paths[2])} == {row[0] for row in stored}
+    assert [(local_site.url(p), o) for p, o in zip(paths, ("ok", "failed", "ok"), strict=True)] == [
+        tuple(row) for row in fetches
+    ]
 
 
 def test_304_still_marks_the_document_checked(local_site: LocalSite, tmp_path: Path) -> None:

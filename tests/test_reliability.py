@@ -266,7 +266,7 @@ def test_r14_every_write_is_inside_a_begin_immediate_transaction(tmp_path, local
         if verb == "BEGIN":
             assert "BEGIN IMMEDIATE" == statement.upper()
             in_transaction = True
-        elif verb in ("COMMIT", "ROLLBACK"):
+        elif verb == "COMMIT" or statement.upper() == "ROLLBACK":  # not "ROLLBACK TO part"
             in_transaction = False
         elif verb in ("INSERT", "UPDATE", "DELETE", "REPLACE") and not in_transaction:
             outside.append(statement)

@@ -2,21 +2,24 @@
 
 The only place that knows the order of the steps. Network and parsing happen first, outside
 any transaction (several sources at once, in threads); then everything a source's crawl
-found is written in ONE transaction per source: fetch validators, snapshots, findings,
-status changes and the alerts they cause. A crash can never record a change without also
-queueing its alert, and a failed transaction leaves the stored validators as they were, so
-the next crawl downloads the page again (R2, R17).
+found is written all or nothing (a savepoint of its own, in a transaction that sources
+ready at the same time share): fetch validators, snapshots, findings, status changes and
+the alerts they cause. A crash can never record a change without also queueing its alert,
+and a failed source leaves the stored validators as they were, so the next crawl downloads
+the page again (R2, R17).
 
 Where the time goes decides the shape (bench/README.md): a crawl where nothing changed is
 answered by 304s and must cost little more than its requests, so a 304 is never parsed and
 is recorded in a few statements; a crawl of many new or changed documents is bound by
-parsing and status extraction. (Reading documents in worker processes was tried: on two
-cores it bought no wall time for its complexity and CPU, so documents are read here.)
+parsing and status extraction. (Reading documents in worker processes was tried twice: on
+two cores it bought at most a fifth of the wall time, for twice the memory and more CPU, so
+documents are read here.)
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -32,7 +35,7 @@ from watcher.content import text_hash
 from watcher.fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchRequest, FetchResult
 from watcher.history import removed_from_list
 from watcher.models import Finding, Page
-from watcher.store import Store, now_iso, outbox, snapshots, statuses, subscriptions
+from watcher.store import Store, now_iso, outbox, savepoint, snapshots, statuses, subscriptions
 from watcher.urls import canonical_url, host_of
 
 if TYPE_CHECKING:
@@ -46,6 +49,8 @@ MAX_NEW_DOCUMENTS = 50  # per crawl of a listing: polite to the site, bounded in
 MAX_RECHECKS = 20  # known documents re-checked for edits per crawl
 DEFAULT_RECHECK = timedelta(days=1)
 GONE_STATUSES = frozenset({404, 410})
+# Sources recorded in one transaction at most: a commit now and then lets other writers in.
+MAX_SOURCES_PER_COMMIT = 100
 
 
 @dataclass
@@ -61,6 +66,16 @@ class FetchedDocument:
     changed: bool = False  # its text differs from the latest stored snapshot
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+
+
+@dataclass
+class _Fetched:
+    """A source after the network and parsing steps: its documents, or why it failed."""
+
+    source: Source
+    state: snapshots.SourceState | None  # None when it could not be loaded
+    documents: list[FetchedDocument] = field(default_factory=list)
+    failure: SourceResult | None = None
 
 
 @dataclass
@@ -154,20 +169,39 @@ class Crawler:
         source_ids: Iterable[str] | None = None,
         on_result: Callable[[SourceResult], None] | None = None,
     ) -> CrawlSummary:
-        """Crawl the named sources (all when None), several hosts at once."""
+        """Crawl the named sources (all when None), several hosts at once.
+
+        Threads fetch and read; this thread records what they hand over. Sources that are
+        ready together are written in one transaction, each in its own savepoint: every
+        source is still all-or-nothing, and a burst of 1,000 pages costs a few commits, not
+        1,000 (a commit writes the WAL: as much time as recording a source).
+        """
         wanted = list(source_ids) if source_ids else None
         sources = [s for s in self.config.sources if wanted is None or s.id in wanted]
         states = snapshots.load_source_states(self.store, [source.id for source in sources])
-        results: list[SourceResult] = []
+        ready: queue.SimpleQueue[_Fetched] = queue.SimpleQueue()
+
+        def fetch(source: Source) -> None:
+            fetched = _Fetched(source, states[source.id], failure=_failed(source, "not crawled"))
+            try:
+                fetched = self._fetch_or_fail(source, states[source.id])
+            finally:  # always handed over: the recording loop waits for every source
+                ready.put(fetched)
+
+        results: dict[str, SourceResult] = {}
         workers = max(1, min(self.config.settings.workers, len(sources)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-            for result in pool.map(
-                lambda source: self._crawl_source(source, states[source.id]), sources
-            ):
-                results.append(result)
-                if on_result:
-                    on_result(result)
-        return CrawlSummary(results)
+            for source in sources:
+                pool.submit(fetch, source)
+            while len(results) < len(sources):
+                batch = [ready.get()]
+                while len(batch) < MAX_SOURCES_PER_COMMIT and not ready.empty():
+                    batch.append(ready.get())
+                for result in self._record_batch(batch):
+                    results[result.source_id] = result
+                    if on_result:
+                        on_result(result)
+        return CrawlSummary([results[source.id] for source in sources])
 
     def crawl_source(self, source: Source) -> SourceResult:
         """Fetch and parse a source's documents, then record them in one transaction.
@@ -175,28 +209,66 @@ class Crawler:
         Whatever goes wrong stays with this source: it is reported as failed, nothing of it
         is stored (so the next crawl sees the same change again), and other sources go on.
         """
-        return self._crawl_source(source, None)
+        return self._record_batch([self._fetch_or_fail(source, None)])[0]
 
-    def _crawl_source(self, source: Source, state: snapshots.SourceState | None) -> SourceResult:
+    def _fetch_or_fail(self, source: Source, state: snapshots.SourceState | None) -> _Fetched:
         try:
             if state is None:
                 state = snapshots.load_source_state(self.store, source.id)
-            documents = self._fetch_source(source, state)
+            return _Fetched(source, state, self._fetch_source(source, state))
         except Exception as error:  # a bug or a page we cannot read must not stop the crawl
             log.exception("source %s: crawl failed", source.id)
-            return _failed(source, f"internal error: {type(error).__name__}: {error}")
+            reason = f"internal error: {type(error).__name__}: {error}"
+            return _Fetched(source, state, failure=_failed(source, reason))
+
+    def _record_batch(self, batch: list[_Fetched]) -> list[SourceResult]:
+        """Record fetched sources in one transaction, each source in its own savepoint."""
+        results: list[SourceResult] = []
+        changes: list[tuple[str, list[statuses.StatusChange]]] = []
         with self._write_lock:
             try:
-                return self._record(source, state, documents)
-            except sqlite3.Error as error:
-                log.error("source %s: not recorded, will retry next crawl: %s", source.id, error)
-                self._record_failure(source, documents, f"database error: {error}")
-                return _failed(source, f"database error: {error}")
-            except Exception as error:  # rolled back; the next crawl tries again
-                log.exception("source %s: not recorded", source.id)
-                reason = f"internal error: {type(error).__name__}: {error}"
-                self._record_failure(source, documents, reason)
-                return _failed(source, reason)
+                with self.store.transaction() as conn:
+                    for fetched in batch:
+                        if fetched.failure is not None:
+                            results.append(fetched.failure)
+                            continue
+                        result, changed = self._record_source(conn, fetched)
+                        results.append(result)
+                        changes.append((fetched.source.id, changed))
+            except sqlite3.Error as error:  # BEGIN or COMMIT: nothing of the batch was stored
+                log.error("%d source(s) not recorded, will retry next crawl: %s", len(batch), error)
+                reason = f"database error: {error}"
+                for fetched in batch:
+                    if fetched.failure is None:
+                        self._record_failure(fetched.source, fetched.documents, reason)
+                return [fetched.failure or _failed(fetched.source, reason) for fetched in batch]
+        for source_id, changed in changes:  # said once they are stored
+            for change in changed:
+                log.info(
+                    "source %s: %s %s %s -> %s%s", source_id, change.jurisdiction, change.kind,
+                    change.from_status or "none", change.to_status or "none",
+                    " (baseline)" if change.baseline else "",
+                )  # fmt: skip
+        return results
+
+    def _record_source(
+        self, conn: sqlite3.Connection, fetched: _Fetched
+    ) -> tuple[SourceResult, list[statuses.StatusChange]]:
+        """One source's writes, all or nothing: a failure rolls back to its savepoint only."""
+        source, state, documents = fetched.source, fetched.state, fetched.documents
+        assert state is not None, "a source that was fetched has its state"
+        try:
+            with savepoint(conn):
+                return self._record(conn, source, state, documents)
+        except sqlite3.Error as error:
+            log.error("source %s: not recorded, will retry next crawl: %s", source.id, error)
+            reason = f"database error: {error}"
+        except Exception as error:  # rolled back; the next crawl tries again
+            log.exception("source %s: not recorded", source.id)
+            reason = f"internal error: {type(error).__name__}: {error}"
+        if conn.in_transaction:  # else SQLite ended it (disk full): the batch fails as a whole
+            self._record_fetches_failed(conn, source, documents, reason)
+        return _failed(source, reason), []
 
     # -- network and parsing (no database writes) ------------------------------------------
 
@@ -357,50 +429,47 @@ class Crawler:
     # -- the one transaction ---------------------------------------------------------------
 
     def _record(
-        self, source: Source, state: snapshots.SourceState, documents: list[FetchedDocument]
-    ) -> SourceResult:
+        self,
+        conn: sqlite3.Connection,
+        source: Source,
+        state: snapshots.SourceState,
+        documents: list[FetchedDocument],
+    ) -> tuple[SourceResult, list[statuses.StatusChange]]:
         now = self.clock()
         at = now_iso(now)
         result = SourceResult(source.id)
         baseline = not state.baselined
         touched: set[str] = set()
         last_snapshot_id: int | None = None
-        with self.store.transaction() as conn:
-            if state.registered != (source.url, source.kind):
-                snapshots.ensure_source(conn, source.id, source.url, source.kind)
-            # A listing's own page last: when it and a release say the same thing, the
-            # release's sentence is the better evidence, and the first one found is kept.
-            for document in documents[1:] + documents[:1]:
-                fetch = document.result
-                snapshots.record_fetch(
-                    conn, source.id, document.url, at, fetch.outcome, fetch.status,
-                    fetch.bytes, fetch.duration, document.error or fetch.error,
-                )  # fmt: skip
-                snapshot_id = self._record_document(conn, source, state, document, at, now, result)
-                if snapshot_id is not None:
-                    last_snapshot_id = snapshot_id
-                    touched.update(f.jurisdiction for f in document.findings)
-            root = documents[0]
-            changes = statuses.recompute(
-                conn, touched, at=at, snapshot_id=last_snapshot_id, baseline=baseline
-            )
-            result.status_changes = len([c for c in changes if not c.baseline])
-            if result.status_changes:  # baseline changes alert nobody
-                result.alerts_queued = outbox.queue_alerts(
-                    conn,
-                    changes,
-                    subscriptions.active_subscriptions(conn),
-                    at=now,
-                    message_domain=message_domain(self.config),
-                )
-            self._update_source_health(conn, source, root, at, baseline)
-        for change in changes:
-            log.info(
-                "source %s: %s %s %s -> %s%s", source.id, change.jurisdiction, change.kind,
-                change.from_status or "none", change.to_status or "none",
-                " (baseline)" if change.baseline else "",
+        if state.registered != (source.url, source.kind):
+            snapshots.ensure_source(conn, source.id, source.url, source.kind)
+        # A listing's own page last: when it and a release say the same thing, the
+        # release's sentence is the better evidence, and the first one found is kept.
+        for document in documents[1:] + documents[:1]:
+            fetch = document.result
+            snapshots.record_fetch(
+                conn, source.id, document.url, at, fetch.outcome, fetch.status,
+                fetch.bytes, fetch.duration, document.error or fetch.error,
             )  # fmt: skip
-        return result
+            snapshot_id = self._record_document(conn, source, state, document, at, now, result)
+            if snapshot_id is not None:
+                last_snapshot_id = snapshot_id
+                touched.update(f.jurisdiction for f in document.findings)
+        root = documents[0]
+        changes = statuses.recompute(
+            conn, touched, at=at, snapshot_id=last_snapshot_id, baseline=baseline
+        )
+        result.status_changes = len([c for c in changes if not c.baseline])
+        if result.status_changes:  # baseline changes alert nobody
+            result.alerts_queued = outbox.queue_alerts(
+                conn,
+                changes,
+                subscriptions.active_subscriptions(conn),
+                at=now,
+                message_domain=message_domain(self.config),
+            )
+        self._update_source_health(conn, source, root, at, baseline)
+        return result, changes
 
     def _record_document(
         self,
@@ -496,18 +565,27 @@ class Crawler:
 
     def _record_failure(self, source: Source, documents: list[FetchedDocument], error: str) -> None:
         """After a failed transaction, still record that the fetches happened."""
-        at = now_iso(self.clock())
         try:
             with self.store.transaction() as conn:
-                snapshots.ensure_source(conn, source.id, source.url, source.kind)
-                for document in documents:
-                    fetch = document.result
-                    snapshots.record_fetch(
-                        conn, source.id, document.url, at, "failed", fetch.status, fetch.bytes,
-                        fetch.duration, error,
-                    )  # fmt: skip
+                self._record_fetches_failed(conn, source, documents, error)
         except sqlite3.Error as second:
             log.error("source %s: could not record the failure either: %s", source.id, second)
+
+    def _record_fetches_failed(
+        self,
+        conn: sqlite3.Connection,
+        source: Source,
+        documents: list[FetchedDocument],
+        error: str,
+    ) -> None:
+        at = now_iso(self.clock())
+        snapshots.ensure_source(conn, source.id, source.url, source.kind)
+        for document in documents:
+            fetch = document.result
+            snapshots.record_fetch(
+                conn, source.id, document.url, at, "failed", fetch.status, fetch.bytes,
+                fetch.duration, error,
+            )  # fmt: skip
 
 
 def _failed(source: Source, reason: str) -> SourceResult:
