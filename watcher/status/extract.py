@@ -738,6 +738,7 @@ class Extractor:
         self._on_topic = TextMemo(_on_topic)
         self._only_generic = TextMemo(_only_generic)
         self._search = TextMemo(_search)
+        self._federal_actor_allows = TextMemo(self._actor_allows)
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -1860,7 +1861,10 @@ class Extractor:
                     ):
                         self._add(reading, jid, "listed", evidence, clause.block, when, hit.note)
                 continue
-            if not self._federal_actor_allows(reading, clause.text, hit.position):
+            allows = self._federal_actor_allows(
+                clause.text, hit.position, reading.state_official_ref
+            )
+            if not allows:
                 continue
             if hit.voiced and not (
                 reading.federal_page
@@ -1971,8 +1975,13 @@ class Extractor:
             return not LATER_SPEAKER.search(clause, before[-1].end(), position)
         return True
 
-    def _federal_actor_allows(self, reading: PageReading, clause: str, position: int) -> bool:
-        """False when a court, a state official or a private group is the one acting."""
+    def _actor_allows(
+        self, clause: str, position: int, state_official_ref: re.Pattern[str] | None
+    ) -> bool:
+        """False when a court, a state official or a private group is the one acting.
+
+        (The answer depends on the arguments alone: self._federal_actor_allows remembers it.)
+        """
         local = [
             m
             for m in rules.NON_FEDERAL_ACTOR.finditer(clause)
@@ -1981,8 +1990,8 @@ class Extractor:
         ]
         if _may_name_state_official(clause):
             local += self.state_officials.finditer(clause)
-        if reading.state_official_ref is not None:
-            local += list(reading.state_official_ref.finditer(clause))
+        if state_official_ref is not None:
+            local += list(state_official_ref.finditer(clause))
         if not local:
             return True
         spans = [(m.start(), m.end()) for m in local]
@@ -2075,7 +2084,7 @@ class Extractor:
     def _antecedents(self, reading: PageReading, clause: Clause) -> list[str]:
         """The places "the two cities", "both counties", "the cities" refer back to: those of
         that kind named by the nearest earlier sentence of the paragraph that names any."""
-        reference = ANTECEDENT_REF.search(clause.text)
+        reference = self._search(ANTECEDENT_REF, clause.text)
         if reference is None or clause.block >= len(reading.page.blocks):
             return []
         noun = reference.group("noun").lower()
@@ -2486,6 +2495,8 @@ def _sentence_words(sentence: str) -> SentenceWords:
 
 def _objects(clause: Clause, position: int) -> list[str]:
     """The places a lawsuit is against: the enumeration right after its words."""
+    if not clause.places:
+        return []  # (every answer below is some of the clause's places)
     after = [(m, jid) for m, jid in clause.places if m.start >= position]
     if not after:
         if re.search(r"\b(?:was|were|been|being)\s+sued\b", clause.text, re.IGNORECASE):
