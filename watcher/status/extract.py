@@ -731,9 +731,7 @@ class Extractor:
                 self.cues_by_anchor[anchor].add(number)
         self.ungated = {number for number, cue in enumerate(self.cues) if not cue.anchors}
         self._hits_memo: dict[tuple[str, str, str, str, bool], tuple[Hit, ...]] = {}
-        self._sentences = TextMemo(_sentences)
-        self._clauses = TextMemo(_clauses)
-        self._sentence_words = TextMemo(_sentence_words)
+        self._block_sentences = TextMemo(_block_sentences)
         self._is_title_case = TextMemo(_is_title_case)
         self._on_topic = TextMemo(_on_topic)
         self._only_generic = TextMemo(_only_generic)
@@ -1345,15 +1343,13 @@ class Extractor:
             addressee = local if len(local) == 1 else named if len(named) == 1 else []
             if addressee and not reading.last_targets:
                 reading.last_targets = addressee
-        sentences = self._sentences(text)
-        for index, (sentence_start, sentence) in enumerate(sentences):
-            words = self._sentence_words(sentence)
+        for index, parts in enumerate(self._block_sentences(text)):
+            sentence_start, sentence, words = parts.start, parts.text, parts.words
             if words.asserts_nothing:
                 continue
-            following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
             self._learn_officials(reading, sentence, sentence_start, places, words)
             carried: list[Hit] = []  # the statuses of "Jurisdictions removed ...:" before a colon
-            for clause_start, clause_text in self._clauses(sentence):
+            for clause_start, clause_text, earlier in parts.clauses:
                 start = sentence_start + clause_start
                 end = start + len(clause_text)
                 in_clause = [
@@ -1365,9 +1361,7 @@ class Extractor:
                     m.passing == "quoted name" and start <= m.start < end for m in mentions
                 )
                 clause = Clause(clause_text, sentence, position, in_clause, quoted_name=quoted)
-                hits = self._hits(
-                    reading, clause_text, sentence, sentence[:clause_start], following
-                )
+                hits = self._hits(reading, clause_text, sentence, earlier, parts.following)
                 if (
                     not hits
                     and in_clause
@@ -2474,6 +2468,29 @@ class SentenceWords(NamedTuple):
     pronoun_subject: bool  # opens on "It", "They", "The department": the subject carries on
     federal_actor: int | None  # where the federal government is first named in 80 characters
     speaks_of_list: bool  # a following "It names ..." is the list this one speaks of
+
+
+class SentenceParts(NamedTuple):
+    """A sentence of a block, cut for reading."""
+
+    start: int  # offset in the block
+    text: str
+    words: SentenceWords
+    following: str  # the next sentence of the block, or ""
+    clauses: tuple[tuple[int, str, str], ...]  # (offset, clause, the sentence before it)
+
+
+def _block_sentences(text: str) -> tuple[SentenceParts, ...]:
+    """A block's sentences, each with its clauses and its words' tests."""
+    sentences = _sentences(text)
+    cut = []
+    for index, (start, sentence) in enumerate(sentences):
+        words = _sentence_words(sentence)
+        following = sentences[index + 1][1] if index + 1 < len(sentences) else ""
+        clauses = () if words.asserts_nothing else _clauses(sentence)
+        parts = tuple((offset, clause, sentence[:offset]) for offset, clause in clauses)
+        cut.append(SentenceParts(start, sentence, words, following, parts))
+    return tuple(cut)
 
 
 def _sentence_words(sentence: str) -> SentenceWords:
