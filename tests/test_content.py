@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from watcher.content import looks_like_html, next_page_url, parse_html, parse_text, select_links
 
@@ -41,6 +42,15 @@ def test_links_are_absolute_without_fragment() -> None:
     """Links in the content are made absolute; fragments dropped; navigation links left out."""
     page = parse_html(PAGE, "https://example.gov/news")
     assert ["https://example.gov/two?utm_source=x"] == [link.url for link in page.links]
+
+
+def test_links_left_out_on_request_leave_the_text_as_it_is() -> None:
+    """links=False collects no link and changes nothing else of the page."""
+    with_links = parse_html(PAGE, "https://example.gov/news")
+    without = parse_html(PAGE, "https://example.gov/news", links=False)
+    assert () == without.links
+    assert with_links.links
+    assert replace(with_links, links=()) == without
 
 
 def test_ignore_patterns_drop_lines() -> None:

@@ -323,6 +323,9 @@ class Crawler:
                 known_hash=known_hash,
                 speaker=source.speaker,
                 list_page=is_root and source.kind == "list",
+                # Links are followed from a listing's own page only (without `follow`,
+                # which selects them from the HTML itself).
+                links=is_root and source.kind == "listing" and not source.follow,
             )
             reading = content.read_document(job, self.extractor)
         document.page = reading.page
