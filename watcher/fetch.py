@@ -32,7 +32,6 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import certifi
-import charset_normalizer
 import urllib3
 import urllib3.exceptions
 from urllib3.response import BaseHTTPResponse
@@ -984,6 +983,8 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
 
 
 def _guess_legacy_encoding(body: bytes) -> str:
+    import charset_normalizer  # only for pages that neither declare nor are UTF-8: rare
+
     best = charset_normalizer.from_bytes(body).best()
     guess = _codec_name(best.encoding) if best is not None else None
     if guess and _is_multi_byte(guess):
