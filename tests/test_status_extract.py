@@ -2455,3 +2455,61 @@ def test_a_numbered_footnote_on_a_status_tables_row_gives_its_statuses(extractor
     pairs = found(extractor, html, url="https://www.justice.gov/ojp/reviews")
     assert ("seattle-wa", "contests") in pairs
     assert ("boston-ma", "contests") not in pairs
+
+
+# -- the extractor's memories ------------------------------------------------------------------
+
+
+def test_a_text_memo_answers_a_repeat_from_memory_and_stays_bounded(monkeypatch):
+    """TextMemo calls its function once per distinct arguments, holds at most HITS_MEMO_SIZE
+    answers, and holds none when that size is 0 (the benchmark's memory off)."""
+    from watcher.status import extract as extract_module
+
+    calls = []
+
+    def length(text):
+        calls.append(text)
+        return len(text)
+
+    monkeypatch.setattr(extract_module, "HITS_MEMO_SIZE", 3)
+    memo = extract_module.TextMemo(length)
+    assert [1, 2, 1] == [memo("a"), memo("bb"), memo("a")]
+    assert ["a", "bb"] == calls
+    for text in ("ccc", "dddd", "eeeee"):
+        memo(text)
+    assert len(memo.answers) <= 3
+    monkeypatch.setattr(extract_module, "HITS_MEMO_SIZE", 0)
+    off = extract_module.TextMemo(length)
+    assert [2, 2] == [off("xx"), off("xx")]
+    assert 0 == len(off.answers)
+
+
+def test_boilerplate_read_from_memory_still_follows_each_page():
+    """A repeated paragraph whose reading depends on the page around it (the county a sentence
+    opened on, a state official named earlier) gets each page's own findings from a
+    long-lived extractor, as from a new extractor each."""
+    repeated = (
+        "<p>The county's policies may violate federal law, the letter said.</p>"
+        "<p>Paxton said the department sued Austin over its sanctuary policies.</p>"
+        "<p>It was one of nine places that got letters about immigration detainers.</p>"
+    )
+    leads = (
+        "<p>Texas Attorney General Ken Paxton said Austin violates state law on detainers.</p>",
+        "<p>Milwaukee County has heard from the Justice Department before about sanctuary "
+        "policies.</p>",
+        "<p>Bexar County has heard from the Justice Department before about sanctuary "
+        "policies.</p>",
+    )
+    pages = [
+        parse_html(f"<html><body><main>{lead}{repeated}</main></body></html>", url)
+        for lead in leads
+        for url in (DOJ_URL, NEWS_URL)
+    ]
+    shared = Extractor()
+    readings = set()
+    for page in pages + pages:
+        fresh = Extractor().extract(page)
+        assert fresh == shared.extract(page)
+        readings.add(tuple((f.jurisdiction, f.status) for f in fresh))
+    # The pages around the boilerplate do change its reading.
+    assert {(), (("milwaukee-county-wi", "non_compliant"),)} < readings

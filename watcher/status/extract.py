@@ -2466,7 +2466,9 @@ class SentenceWords(NamedTuple):
     asserts_nothing: bool  # a question, a hypothesis or a recommendation: read no cue in it
     official_title: bool  # holds a title a local official is named with ("Mayor", "Sheriff")
     pronoun_subject: bool  # opens on "It", "They", "The department": the subject carries on
-    federal_actor: int | None  # where the federal government is first named in 80 characters
+    # Where the federal government is first named in the first 80 characters; None when it is
+    # not, or when the subject is a pronoun (the subject carries on).
+    federal_actor: int | None
     speaks_of_list: bool  # a following "It names ..." is the list this one speaks of
 
 
@@ -2495,7 +2497,9 @@ def _block_sentences(text: str) -> tuple[SentenceParts, ...]:
 
 def _sentence_words(sentence: str) -> SentenceWords:
     """The tests of a sentence's words that _read_block and its helpers make."""
-    actor = rules.FEDERAL_ACTOR.search(sentence, 0, 80)
+    pronoun_subject = bool(PRONOUN_SUBJECT.match(sentence))
+    # Only a sentence with a subject of its own sets the federal subject (_note_subject).
+    actor = None if pronoun_subject else rules.FEDERAL_ACTOR.search(sentence, 0, 80)
     return SentenceWords(
         length=len(sentence),
         asserts_nothing=bool(
@@ -2504,7 +2508,7 @@ def _sentence_words(sentence: str) -> SentenceWords:
             or RECOMMENDATION.match(sentence)
         ),
         official_title=any(title in sentence for title in OFFICIAL_NAME_TITLES),
-        pronoun_subject=bool(PRONOUN_SUBJECT.match(sentence)),
+        pronoun_subject=pronoun_subject,
         federal_actor=actor.start() if actor else None,
         speaks_of_list=bool(LIST_TITLE.search(sentence)),
     )
