@@ -429,7 +429,7 @@ class Crawler:
         netloc = urlsplit(url).netloc.lower()
         return host == source.host or host in source.allow_hosts or netloc in source.allow_hosts
 
-    # -- the one transaction ---------------------------------------------------------------
+    # -- recording a source: all or nothing, in its own savepoint --------------------------
 
     def _record(
         self,
