@@ -303,11 +303,10 @@ def _is_dropped(element: etree._Element) -> bool:
     if tag == "header":
         # A page's masthead is noise, but an article's own header holds its headline.
         return not any(a.tag == "article" for a in element.iterancestors())
-    if tag in LINK_LINE_TAGS and _is_link_line(element):
+    # The cheap tests first: the answer is the same whichever test says yes.
+    if tag in DROPPED_TAGS or element.get("hidden") is not None:
         return True
-    if _is_comments(element):
-        return True
-    return tag in DROPPED_TAGS or element.get("hidden") is not None
+    return (tag in LINK_LINE_TAGS and _is_link_line(element)) or _is_comments(element)
 
 
 # Readers' comments under a story ("The state was sued over this in 2019 and won.") are not
@@ -321,7 +320,15 @@ COMMENTS_MARK = re.compile(
 
 
 def _is_comments(element: etree._Element) -> bool:
-    marks = [element.get("id") or "", *(element.get("class") or "").split()]
+    id_mark = element.get("id") or ""
+    classes = element.get("class") or ""
+    # Every mark COMMENTS_MARK takes holds "comment" or "thread", and none of their letters
+    # has a case-insensitive match that str.lower() misses (as "ſ" is for "s"): an element
+    # whose id and class hold neither word is not a comments section.
+    lowered = f"{id_mark} {classes}".lower()
+    if "comment" not in lowered and "thread" not in lowered:
+        return False
+    marks = [id_mark, *classes.split()]
     return any(COMMENTS_MARK.match(mark) for mark in marks if mark)
 
 
@@ -340,7 +347,10 @@ LINK_LINE_SEPARATORS = re.compile(r"[\s•·|,;/–—-]*")
 
 def _is_link_line(element: etree._Element) -> bool:
     """A "Related:" label followed by links and nothing else."""
-    lead = next((piece for piece in element.itertext() if piece.strip()), "")
+    # The first piece of text is the element's own text when it has any (itertext's order).
+    lead = element.text or ""
+    if not lead.strip():
+        lead = next((piece for piece in element.itertext() if piece.strip()), "")
     label = LINK_LINE_LABEL.match(lead)
     if label is None or next(element.iter("a"), None) is None:
         return False
