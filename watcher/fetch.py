@@ -198,6 +198,15 @@ class _Deadline:
     at: float
 
 
+class _Target(NamedTuple):
+    """A URL about to be requested, split once: every check of a hop reads these parts."""
+
+    url: str  # without its fragment
+    scheme: str
+    netloc: str
+    hostname: str  # lower case; "" when the URL names no host
+
+
 Resolver = Callable[..., list[tuple]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -314,48 +323,47 @@ class Fetcher:
     def _follow_redirects(
         self, request: FetchRequest, progress: _Progress, deadline: _Deadline
     ) -> _Answer:
-        url = _without_fragment(request.url)
-        own_host = _hostname(url) if request.trusted else None
+        target = _split_target(request.url)
+        own_host = target.hostname if request.trusted else None
         headers = _conditional_headers(request)
-        seen = {url}
+        seen = {target.url}
         for _hop in range(self.max_redirects + 1):
-            progress.final_url = url
-            address = self._check_target(url, own_host, request.allowed_hosts)
+            progress.final_url = target.url
+            address = self._check_target(target, own_host, request.allowed_hosts)
             if self.obey_robots:
-                self._check_robots(url, own_host, request.allowed_hosts, deadline, address)
+                self._check_robots(target, own_host, request.allowed_hosts, deadline, address)
             answer = self._get_with_retries(
-                url, headers, request.accept, progress, deadline, address
+                target, headers, request.accept, progress, deadline, address
             )
             if answer.status not in REDIRECT_STATUSES:
                 return answer
             location = answer.headers.get("Location")
             if not location:
                 raise _Stop("failed", f"HTTP {answer.status} without a Location header")
-            next_url = _without_fragment(urljoin(url, location.strip()))
-            if next_url in seen:
-                raise _Stop("failed", f"redirect loop: {url} -> {next_url}")
-            seen.add(next_url)
-            log.debug("redirect %s -> %s", url, next_url)
-            url = next_url
+            next_target = _split_target(urljoin(target.url, location.strip()))
+            if next_target.url in seen:
+                raise _Stop("failed", f"redirect loop: {target.url} -> {next_target.url}")
+            seen.add(next_target.url)
+            log.debug("redirect %s -> %s", target.url, next_target.url)
+            target = next_target
         raise _Stop("failed", f"too many redirects (> {self.max_redirects})")
 
     def _check_target(
-        self, url: str, own_host: str | None, allowed_hosts: frozenset[str]
+        self, target: _Target, own_host: str | None, allowed_hosts: frozenset[str]
     ) -> str | None:
         """Refuse, before any request, a URL we must not ask for (R22: no SSRF).
 
         Returns the address the request must connect to: the one the check approved, for
         any host but the configured URL's own (None: that host is resolved as usual).
         """
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        url = target.url
+        if target.scheme not in ("http", "https"):
             raise _Stop("blocked", f"refused {url}: only http and https URLs are fetched")
-        hostname = parts.hostname or ""
-        if not hostname:
+        if not target.hostname:
             raise _Stop("failed", f"no host in URL {url}")
-        if hostname == own_host:
+        if target.hostname == own_host:
             return None
-        vetting = _vet_host(parts.netloc, allowed_hosts, self.resolve, self.allowed_networks)
+        vetting = _vet_host(target.netloc, allowed_hosts, self.resolve, self.allowed_networks)
         if vetting.reason:
             raise _Stop("blocked", f"refused {url}: {vetting.reason}")
         return vetting.address
@@ -364,15 +372,14 @@ class Fetcher:
 
     def _check_robots(
         self,
-        url: str,
+        target: _Target,
         own_host: str | None,
         allowed_hosts: frozenset[str],
         deadline: _Deadline,
         address: str | None,
     ) -> None:
-        parts = urlsplit(url)
         rules = self._robots_rules(
-            parts.scheme, parts.netloc, own_host, allowed_hosts, deadline, address
+            target.scheme, target.netloc, own_host, allowed_hosts, deadline, address
         )
         if rules.unreachable:
             raise _Stop("failed", f"not fetched: {rules.unreachable}")
@@ -380,7 +387,7 @@ class Fetcher:
             if rules.allow_all:
                 return
             raise _Stop("blocked", "robots.txt denies access to everything (it answered 401/403)")
-        if not rules.parser.can_fetch(self.user_agent, url):
+        if not rules.parser.can_fetch(self.user_agent, target.url):
             raise _Stop("blocked", "disallowed by robots.txt")
 
     def _robots_rules(
@@ -423,9 +430,10 @@ class Fetcher:
     ) -> _RobotsRules:
         """Read robots.txt of the host just checked, at the address its check approved."""
         url = urlunsplit((scheme, netloc, "/robots.txt", "", ""))
+        target = _split_target(url)
         for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
-                answer = self._attempt(url, {}, None, None, deadline, ROBOTS_MAX_BYTES, address)
+                answer = self._attempt(target, {}, None, None, deadline, ROBOTS_MAX_BYTES, address)
             except _Transient as trouble:
                 return self._robots_unreachable(url, trouble.error)
             except _NotNow:
@@ -433,14 +441,15 @@ class Fetcher:
             except _Stop as stop:
                 return self._robots_unreachable(url, stop.error)
             if answer.status in REDIRECT_STATUSES and answer.headers.get("Location"):
-                next_url = urljoin(url, answer.headers["Location"].strip())
                 try:
-                    address = self._check_target(next_url, own_host, allowed_hosts)
+                    next_target = _split_target(urljoin(url, answer.headers["Location"].strip()))
+                    address = self._check_target(next_target, own_host, allowed_hosts)
                 except _Stop as refusal:
                     # We cannot read it, and the site did not say no: as if it had none.
                     log.info("robots.txt of %s: %s; treated as absent", netloc, refusal.error)
                     return self._robots_parsed(None, allow_all=True)
-                url = next_url
+                target = next_target
+                url = target.url
                 continue
             if answer.status in (401, 403):
                 log.info("robots.txt of %s answered %s: nothing allowed", netloc, answer.status)
@@ -468,7 +477,7 @@ class Fetcher:
 
     def _get_with_retries(
         self,
-        url: str,
+        target: _Target,
         headers: dict[str, str],
         accept: frozenset[str],
         progress: _Progress,
@@ -479,20 +488,20 @@ class Fetcher:
         for attempt in range(1, self.retries + 2):
             try:
                 return self._attempt(
-                    url, headers, accept, progress, deadline, self.max_bytes, address
+                    target, headers, accept, progress, deadline, self.max_bytes, address
                 )
             except _Transient as trouble:
                 error = trouble.error
                 retry_after = trouble.retry_after
             if retry_after is not None and retry_after > self.max_inline_wait:
                 # _attempt recorded the host's "not before"; no worker sleeps through it.
-                raise _Stop("failed", f"{error}; {self._rate_limit_text(url)}")
+                raise _Stop("failed", f"{error}; {self._rate_limit_text(target.netloc)}")
             if attempt > self.retries:
                 break
             wait = retry_after if retry_after is not None else self._backoff(attempt)
             if self.clock() + wait >= deadline.at:
                 raise _Stop("failed", f"{error}; no time left to retry within the deadline")
-            log.info("%s: %s; retry %d in %.1f s", url, error, attempt, wait)
+            log.info("%s: %s; retry %d in %.1f s", target.url, error, attempt, wait)
             self.sleep(wait)
         raise _Stop("failed", f"{error} (after {self.retries + 1} attempts)")
 
@@ -503,7 +512,7 @@ class Fetcher:
 
     def _attempt(
         self,
-        url: str,
+        target: _Target,
         headers: dict[str, str],
         accept: frozenset[str] | None,
         progress: _Progress | None,
@@ -512,17 +521,18 @@ class Fetcher:
         address: str | None,
     ) -> _Answer:
         """One paced request; reads the body of a 2xx answer. Raises _Transient or _Stop."""
-        state = self._host_state(urlsplit(url).netloc)
-        with self._host_turn(state, url, deadline):
+        url = target.url
+        state = self._host_state(target.netloc)
+        with self._host_turn(state, target.netloc, deadline):
             now = self.clock()
             if now < state.not_before:
-                raise _NotNow(self._rate_limit_text(url))
+                raise _NotNow(self._rate_limit_text(target.netloc))
             # Only a paced host has a wait here, and then this request is its only one.
             wait = state.next_request_at - now
             if wait > 0:
                 if wait > self.max_host_wait or now + wait >= deadline.at:
                     raise _NotNow(
-                        f"{urlsplit(url).netloc} asks for {self._delay_of(state):g} s "
+                        f"{target.netloc} asks for {self._delay_of(state):g} s "
                         f"between requests; the next one may start in {wait:.0f} s"
                     )
                 self.sleep(wait)
@@ -558,7 +568,7 @@ class Fetcher:
                 log.debug("GET %s -> %s, %d bytes, %.2f s", url, status, nbytes, ended - started)
 
     @contextlib.contextmanager
-    def _host_turn(self, state: _HostState, url: str, deadline: _Deadline) -> Iterator[None]:
+    def _host_turn(self, state: _HostState, netloc: str, deadline: _Deadline) -> Iterator[None]:
         """Hold one of the host's connections for a request.
 
         A host with a delay between requests (the default, or its robots.txt Crawl-delay)
@@ -578,8 +588,7 @@ class Fetcher:
                 left = give_up_at - time.monotonic()
                 if left <= 0:
                     raise _NotNow(
-                        f"{urlsplit(url).netloc} was busy with other requests for "
-                        f"{self.max_host_wait:g} s"
+                        f"{netloc} was busy with other requests for {self.max_host_wait:g} s"
                     )
                 state.lock.wait(left)
             state.in_flight += 1
@@ -801,8 +810,7 @@ class Fetcher:
                 state = self._hosts[key] = _HostState()
             return state
 
-    def _rate_limit_text(self, url: str) -> str:
-        netloc = urlsplit(url).netloc
+    def _rate_limit_text(self, netloc: str) -> str:
         state = self._host_state(netloc)
         wait = max(0.0, state.not_before - self.clock())
         until = datetime.fromtimestamp(time.time() + wait, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -1046,16 +1054,16 @@ def _conditional_headers(request: FetchRequest) -> dict[str, str]:
     return headers
 
 
-def _hostname(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def _without_fragment(url: str) -> str:
+def _split_target(url: str) -> _Target:
+    """The URL without its fragment, and the parts each hop's checks need."""
     try:
         parts = urlsplit(url)
     except ValueError as error:  # "http://[::1/": an IPv6 literal left open
         raise _Stop("failed", f"invalid URL {url}: {error}") from error
-    return urlunsplit(parts._replace(fragment=""))
+    if parts.fragment:
+        parts = parts._replace(fragment="")
+    url = urlunsplit(parts)  # an empty "#" or "?" goes too, as urlunsplit writes neither
+    return _Target(url, parts.scheme, parts.netloc, parts.hostname or "")  # lower case
 
 
 def _limit_socket_wait(response: BaseHTTPResponse, seconds: float) -> None:
