@@ -281,6 +281,11 @@ class Fetcher:
         # We retry and follow redirects ourselves, so that every attempt is paced, checked
         # and measured; bodies are streamed by _read_body.
         self._pools = urllib3.PoolManager(num_pools=pool_size, maxsize=pool_size, retries=False)
+        # urllib3 would build these anew for every request from plain values. Made once,
+        # they are shared safely: a Retry is never changed (increment returns a new one),
+        # and a pool clones the Timeout it is given before starting its clock.
+        self._no_retries = urllib3.Retry(total=False, redirect=False)
+        self._full_timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         # The environment's proxy for each scheme://host, looked up once per host, and
         # one pool manager per proxy.
         self._proxies: dict[str, str | None] = {}
@@ -619,7 +624,12 @@ class Fetcher:
         remaining = deadline.at - self.clock()
         if remaining <= 0:
             raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
-        timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+        if remaining >= self.connect_timeout and remaining >= self.read_timeout:
+            timeout = self._full_timeout
+        else:
+            timeout = urllib3.Timeout(
+                connect=min(self.connect_timeout, remaining), read=min(self.read_timeout, remaining)
+            )
         try:
             response = self._send(url, headers, timeout, address)
         except urllib3.exceptions.NewConnectionError as exc:
@@ -663,7 +673,7 @@ class Fetcher:
         self,
         url: str,
         headers: dict[str, str],
-        timeout: tuple[float, float],
+        timeout: urllib3.Timeout,
         address: str | None,
     ) -> BaseHTTPResponse:
         """Send a GET and return the response with its body unread; urllib3 errors pass."""
@@ -682,8 +692,8 @@ class Fetcher:
             pool_kwargs["ssl_context"] = context
         options: dict[str, Any] = {
             "headers": sent,
-            "timeout": urllib3.Timeout(connect=timeout[0], read=timeout[1]),
-            "retries": False,
+            "timeout": timeout,
+            "retries": self._no_retries,
             "redirect": False,
             "assert_same_host": False,
             "preload_content": False,
@@ -1085,10 +1095,10 @@ def _discard(response: BaseHTTPResponse) -> None:
     response.release_conn()
 
 
-def _describe_timeout(exc: urllib3.exceptions.TimeoutError, timeout: tuple[float, float]) -> str:
+def _describe_timeout(exc: urllib3.exceptions.TimeoutError, timeout: urllib3.Timeout) -> str:
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
-        return f"connect timeout after {timeout[0]:g} s"
-    return f"read timeout: no answer within {timeout[1]:g} s"
+        return f"connect timeout after {timeout.connect_timeout:g} s"
+    return f"read timeout: no answer within {timeout.read_timeout:g} s"
 
 
 def _tls_context() -> tuple[ssl.SSLContext, str | None]:
