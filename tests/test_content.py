@@ -193,3 +193,16 @@ def test_readers_comments_are_not_the_pages_text() -> None:
         '<p class="no-comments">Officials declined to comment.</p>'
     )
     assert ["The story.", "Officials declined to comment."] == _texts(html)
+
+
+def test_a_selected_element_inside_a_dropped_one_is_read_without_what_is_dropped_in_it() -> None:
+    """A selected element inside another's comments section is read with its script gone."""
+    html = (
+        "<div><p>One.</p><section class='comments'><div>"
+        "<p>Related: <a href='/x'>Other story</a><script>var v;</script></p><p>Two.</p>"
+        "</div></section></div>"
+    )
+    page = parse_html(html, "https://example.gov/", select="div")
+    # The outer div drops the comments section and the script in it; the inner div, read
+    # next, then holds a line of related links and nothing else.
+    assert ["One.", "Two."] == [block.text for block in page.blocks]

@@ -94,9 +94,16 @@ def parse_html(
         matched = True
     blocks: list[Block] = []
     found: list[Link] = []
-    for container in containers:
-        _strip(container)
-        blocks.extend(_blocks(container))
+    for index, container in enumerate(containers):
+        container_blocks, doomed = _blocks(container)
+        if index < len(containers) - 1:
+            # A later container may lie inside a dropped element: it is read without the
+            # dropped elements inside that one too, each tested on the tree as it was.
+            doomed += _dropped_inside(doomed)
+        # The links, and the next container (it may lie inside this one), are read from the
+        # tree without the elements that hold no content.
+        _remove(doomed)
+        blocks.extend(container_blocks)
         if links:
             found.extend(_links(container, base))
     if ignore:
@@ -295,12 +302,14 @@ def _default_containers(root: etree._Element) -> list[etree._Element]:
     return [body if body is not None else root]
 
 
-def _strip(container: etree._Element) -> None:
+def _dropped_inside(doomed: list[etree._Element]) -> list[etree._Element]:
+    """The elements that never hold content inside the given ones."""
+    return [el for outer in doomed for el in outer.iterdescendants() if _is_dropped(el)]
+
+
+def _remove(doomed: list[etree._Element]) -> None:
     """Remove the elements that never hold content (in place)."""
-    doomed = [el for el in container.iter() if _is_dropped(el)]
     for el in doomed:
-        if el is container:
-            continue
         parent = el.getparent()
         if parent is None:
             continue
@@ -398,11 +407,20 @@ class _BlockWriter:
             self.parts = []
 
 
-def _blocks(container: etree._Element) -> list[Block]:
+def _blocks(container: etree._Element) -> tuple[list[Block], list[etree._Element]]:
+    """The container's text blocks, and the elements left out as never holding content.
+
+    The walk leaves out what the elements that never hold content hold but keeps their tails,
+    which is what reading the tree with them removed gives: a removed element's tail is joined
+    to the text before it, with no block boundary between. Each is tested on the tree as it
+    was, as when all are found before any is removed; one inside another is not looked at, as
+    it goes with the outer one.
+    """
     writer = _BlockWriter()
-    _walk(container, writer)
+    doomed: list[etree._Element] = []
+    _walk(container, writer, doomed)
     writer.flush()
-    return rejoin_wrapped_lines(writer.blocks)
+    return rejoin_wrapped_lines(writer.blocks), doomed
 
 
 # Text set line by line (a PDF converted to HTML, a letter with <br> at every line end, a
@@ -453,7 +471,7 @@ def _continued(line: str, following: str) -> str | None:
     return None
 
 
-def _walk(element: etree._Element, writer: _BlockWriter) -> None:
+def _walk(element: etree._Element, writer: _BlockWriter, doomed: list[etree._Element]) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     block = tag in BLOCK_TAGS
     if block:
@@ -462,7 +480,10 @@ def _walk(element: etree._Element, writer: _BlockWriter) -> None:
             writer.tags.append(tag)
     writer.text(element.text)
     for child in element:
-        _walk(child, writer)
+        if _is_dropped(child):
+            doomed.append(child)
+        else:
+            _walk(child, writer, doomed)
         writer.text(child.tail)
     if block:
         writer.flush()
