@@ -21,6 +21,7 @@ import pytest
 
 from tests.httpsite import (
     LocalSite,
+    SiteRequestHandler,
     drop_connection,
     hang,
     redirect,
@@ -1098,6 +1099,32 @@ def test_r9_trickling_body_stops_at_the_deadline(local_site: LocalSite) -> None:
     assert "failed" == result.outcome
     assert "deadline of 0.6 s exceeded" == result.error
     assert elapsed < 1.5
+
+
+def test_r9_body_stalling_late_is_cut_at_the_deadline_not_after_a_read_timeout(
+    local_site: LocalSite,
+) -> None:
+    """A body that goes silent near the deadline ends at the deadline, not a read timeout later."""
+
+    def stall_late(request: SiteRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", "1000")
+        request.end_headers()
+        # Past the socket's first wait's start, so the wait left for the last read must be
+        # cut to the deadline; then nothing more.
+        if request.write(b"x" * 10) and not request.site.stopped.wait(0.7):
+            request.write(b"y" * 10)
+            request.site.stopped.wait()
+        request.close_connection = True
+
+    local_site.handle("/p", stall_late)
+    started = time.monotonic()
+    with make_fetcher(read_timeout=5.0, deadline=1.0) as fetcher:
+        result = fetcher.fetch(FetchRequest(local_site.url("/p")))
+    elapsed = time.monotonic() - started
+    assert "deadline of 1 s exceeded" == result.error
+    assert elapsed < 1.5, "the last read waited past the deadline"
 
 
 def test_r9_page_queued_behind_an_endless_one_keeps_its_own_deadline(local_site: LocalSite) -> None:

@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.request
 import urllib.robotparser
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -528,7 +528,9 @@ class Fetcher:
         """One paced request; reads the body of a 2xx answer. Raises _Transient or _Stop."""
         url = target.url
         state = self._host_state(target.netloc)
-        with self._host_turn(state, target.netloc, deadline):
+        self._take_turn(state, target.netloc, deadline)
+        ended: float | None = None  # set once a request was made
+        try:
             now = self.clock()
             if now < state.not_before:
                 raise _NotNow(self._rate_limit_text(target.netloc))
@@ -565,16 +567,15 @@ class Fetcher:
                 raise
             finally:
                 ended = self.clock()
-                with state.lock:
-                    state.next_request_at = ended + self._delay_of(state)
                 if progress is not None:
                     progress.status = status
                     progress.attempts.append(Attempt(url, status, nbytes, ended - started, error))
                 log.debug("GET %s -> %s, %d bytes, %.2f s", url, status, nbytes, ended - started)
+        finally:
+            self._end_turn(state, ended)
 
-    @contextlib.contextmanager
-    def _host_turn(self, state: _HostState, netloc: str, deadline: _Deadline) -> Iterator[None]:
-        """Hold one of the host's connections for a request.
+    def _take_turn(self, state: _HostState, netloc: str, deadline: _Deadline) -> None:
+        """Take one of the host's connections for a request; _end_turn gives it back.
 
         A host with a delay between requests (the default, or its robots.txt Crawl-delay)
         has one: its requests go one at a time, each `delay` after the previous one ended.
@@ -586,10 +587,12 @@ class Fetcher:
         that never finishes would fail every other page of its host. The queueing itself is
         bounded by max_host_wait, and each request ahead by its own deadline.
         """
-        queued_at = self.clock()
-        give_up_at = time.monotonic() + self.max_host_wait  # the lock waits in real time
+        queued_at: float | None = None
         with state.lock:
             while state.in_flight >= self._connections_of(state):
+                if queued_at is None:
+                    queued_at = self.clock()
+                    give_up_at = time.monotonic() + self.max_host_wait  # waits in real time
                 left = give_up_at - time.monotonic()
                 if left <= 0:
                     raise _NotNow(
@@ -597,13 +600,18 @@ class Fetcher:
                     )
                 state.lock.wait(left)
             state.in_flight += 1
-        try:
+        # A fetch that found a connection free queued only for the lock, which is never
+        # held while a request is on the wire: its deadline needs no moving.
+        if queued_at is not None:
             deadline.at += max(0.0, self.clock() - queued_at)
-            yield
-        finally:
-            with state.lock:
-                state.in_flight -= 1
-                state.lock.notify()
+
+    def _end_turn(self, state: _HostState, ended: float | None) -> None:
+        """Give the host's connection back; after a request (`ended`), pace the next one."""
+        with state.lock:
+            if ended is not None:
+                state.next_request_at = ended + self._delay_of(state)
+            state.in_flight -= 1
+            state.lock.notify()
 
     def _connections_of(self, state: _HostState) -> int:
         return 1 if self._delay_of(state) > 0 else self.max_host_connections
@@ -654,7 +662,9 @@ class Fetcher:
                 if accept is not None and content_type and content_type not in accept:
                     raise _Stop("failed", f"unsupported content type {content_type}", status)
                 try:
-                    answer.body = self._read_body(response, deadline, max_bytes)
+                    answer.body = self._read_body(
+                        response, deadline, max_bytes, timeout.read_timeout or self.read_timeout
+                    )
                 except (_Stop, _Transient) as trouble:
                     trouble.status = status
                     raise
@@ -771,8 +781,13 @@ class Fetcher:
             self._proxy_managers[proxy] = manager
             return manager
 
-    def _read_body(self, response: BaseHTTPResponse, deadline: _Deadline, max_bytes: int) -> bytes:
-        """Stream the decoded body, stopping at the size cap and at the deadline."""
+    def _read_body(
+        self, response: BaseHTTPResponse, deadline: _Deadline, max_bytes: int, socket_wait: float
+    ) -> bytes:
+        """Stream the decoded body, stopping at the size cap and at the deadline.
+
+        `socket_wait` is the read timeout urllib3 left on the socket for the response.
+        """
         declared = response.headers.get("Content-Length", "")
         encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoded in ("", "identity") and declared.isdigit() and int(declared) > max_bytes:
@@ -783,8 +798,14 @@ class Fetcher:
             remaining = deadline.at - self.clock()
             if remaining <= 0:
                 raise _Stop("failed", f"deadline of {self.deadline:g} s exceeded")
-            wait_limit = min(self.read_timeout, remaining)
-            _limit_socket_wait(response, wait_limit)
+            if remaining < socket_wait:
+                # A read may wait socket_wait for its first byte: cut it to the deadline.
+                # While more time remains than that, a silent server is a read timeout
+                # before the deadline comes, and the socket is left as it is (a system
+                # call per chunk saved). The wait only ever shrinks, so setting it once
+                # per step down is enough.
+                socket_wait = remaining
+                _limit_socket_wait(response, socket_wait)
             try:
                 # read1 returns what has arrived, so a trickle cannot hold us past the
                 # deadline; decompression is bounded by the chunk size, so a bomb cannot
@@ -793,7 +814,7 @@ class Fetcher:
             except urllib3.exceptions.DecodeError as exc:
                 raise _Stop("failed", f"cannot decode the {encoded} body: {exc}") from exc
             except urllib3.exceptions.ReadTimeoutError as exc:
-                if wait_limit < self.read_timeout:
+                if socket_wait < self.read_timeout:
                     self._stop_if_past_deadline(deadline)
                 raise _Transient(f"read timeout while receiving the body: {exc}") from exc
             except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -814,6 +835,11 @@ class Fetcher:
 
     def _host_state(self, netloc: str) -> _HostState:
         key = netloc.lower()
+        # A dict read is atomic; only a new host needs the lock, so that two threads
+        # meeting it at once share one state.
+        state = self._hosts.get(key)
+        if state is not None:
+            return state
         with self._hosts_lock:
             state = self._hosts.get(key)
             if state is None:
