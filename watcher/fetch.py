@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import dataclasses
 import email.utils
 import ipaddress
 import logging
@@ -154,6 +153,7 @@ class _Answer:
     status: int
     headers: urllib3.HTTPHeaderDict
     body: bytes | None  # None when not read (redirects, 304, errors)
+    content_type: str | None = None  # the header, read once: each header look-up costs
 
 
 @dataclass
@@ -655,10 +655,10 @@ class Fetcher:
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise _Transient(f"connection failed: {_root_cause(exc)}") from exc
         status = response.status
-        answer = _Answer(url, status, response.headers, None)
+        answer = _Answer(url, status, response.headers, None, response.headers.get("Content-Type"))
         try:
             if 200 <= status < 300:
-                content_type = _media_type(response.headers.get("Content-Type"))
+                content_type = _media_type(answer.content_type)
                 if accept is not None and content_type and content_type not in accept:
                     raise _Stop("failed", f"unsupported content type {content_type}", status)
                 try:
@@ -861,25 +861,33 @@ class Fetcher:
         *,
         answer: _Answer | None = None,
         error: str | None = None,
+        body: bytes | None = None,
+        text: str | None = None,
+        encoding: str | None = None,
     ) -> FetchResult:
-        headers = answer.headers if answer is not None else urllib3.HTTPHeaderDict()
-        content_type = _media_type(headers.get("Content-Type"))
+        if answer is None:
+            headers = urllib3.HTTPHeaderDict()
+            content_type = None
+        else:
+            headers = answer.headers
+            content_type = _media_type(answer.content_type)
         return FetchResult(
             url=request.url,
             final_url=progress.final_url,
             outcome=outcome,
             status=progress.status,
-            body=None,
-            text=None,
+            body=body,
+            text=text,
             content_type=content_type,
             # A 304 may omit the validators; the ones we sent still hold.
             etag=headers.get("ETag") or (request.etag if outcome == "not_modified" else None),
             last_modified=headers.get("Last-Modified")
             or (request.last_modified if outcome == "not_modified" else None),
-            bytes=0,
+            bytes=len(body) if body is not None else 0,
             duration=self.clock() - started,
             error=error,
             attempts=len(progress.attempts),
+            encoding=encoding,
             history=tuple(progress.attempts),
         )
 
@@ -899,10 +907,10 @@ class Fetcher:
         if problem:
             log.warning("failed %s: %s", request.url, problem)
             return self._result(request, progress, started, "failed", answer=answer, error=problem)
-        encoding = detect_encoding(body, answer.headers.get("Content-Type"))
-        text = body.decode(encoding, errors="replace")
-        result = self._result(request, progress, started, "ok", answer=answer)
-        return dataclasses.replace(result, body=body, text=text, bytes=len(body), encoding=encoding)
+        text, encoding = _decode(body, answer.content_type)
+        return self._result(
+            request, progress, started, "ok", answer=answer, body=body, text=text, encoding=encoding
+        )
 
 
 # Pure helpers, public where other stages or tests may use them.
@@ -1004,6 +1012,34 @@ def parse_retry_after(
 
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     """The codec to decode a page with: BOM, header charset, <meta>/XML declaration, detection."""
+    declared = _declared_encoding(body, content_type)
+    if declared:
+        return declared
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _guess_legacy_encoding(body)
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """The page's text and the codec detect_encoding picks for it, decoding it only once.
+
+    An undeclared page is tried as UTF-8 first; when that succeeds, its text is the one
+    decoding with errors="replace" would give, so it is kept rather than made again.
+    """
+    encoding = _declared_encoding(body, content_type)
+    if not encoding:
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            encoding = _guess_legacy_encoding(body)
+    return body.decode(encoding, errors="replace"), encoding
+
+
+def _declared_encoding(body: bytes, content_type: str | None) -> str | None:
+    """The codec a page names for itself: BOM, header charset, <meta>/XML declaration."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
@@ -1018,12 +1054,7 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
             if codec:
                 # A page that is readable as bytes cannot really be UTF-16 (WHATWG).
                 return "utf-8" if codec.startswith("utf_16") else _python_codec(codec)
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _guess_legacy_encoding(body)
+    return None
 
 
 def _guess_legacy_encoding(body: bytes) -> str:
