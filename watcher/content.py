@@ -324,16 +324,20 @@ def _remove(doomed: list[etree._Element]) -> None:
 
 
 def _is_dropped(element: etree._Element) -> bool:
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         return True  # processing instructions and the like
-    tag = element.tag.lower()
+    tag = tag.lower()
     if tag == "header":
         # A page's masthead is noise, but an article's own header holds its headline.
         return not any(a.tag == "article" for a in element.iterancestors())
     # The cheap tests first: the answer is the same whichever test says yes.
-    if tag in DROPPED_TAGS or element.get("hidden") is not None:
+    if tag in DROPPED_TAGS or (tag in LINK_LINE_TAGS and _is_link_line(element)):
         return True
-    return (tag in LINK_LINE_TAGS and _is_link_line(element)) or _is_comments(element)
+    # The other marks are attributes: an element without any (most are) carries none.
+    if not element.keys():
+        return False
+    return element.get("hidden") is not None or _is_comments(element)
 
 
 # Readers' comments under a story ("The state was sued over this in 2019 and won.") are not
@@ -374,6 +378,8 @@ LINK_LINE_SEPARATORS = re.compile(r"[\s•·|,;/–—-]*")
 
 def _is_link_line(element: etree._Element) -> bool:
     """A "Related:" label followed by links and nothing else."""
+    if not len(element):
+        return False  # no child element, so no link
     # The first piece of text is the element's own text when it has any (itertext's order).
     lead = element.text or ""
     if not lead.strip():
@@ -394,17 +400,13 @@ class _BlockWriter:
         self.parts: list[str] = []
         self.tags: list[str] = []
 
-    def text(self, text: str | None) -> None:
-        if text:
-            self.parts.append(text)
-
     def flush(self) -> None:
         if self.parts:
             text = fold_whitespace("".join(self.parts))
             if text:
                 tag = self.tags[-1] if self.tags else "div"
                 self.blocks.append(Block(tag, text))
-            self.parts = []
+            self.parts.clear()
 
 
 def _blocks(container: etree._Element) -> tuple[list[Block], list[etree._Element]]:
@@ -472,19 +474,24 @@ def _continued(line: str, following: str) -> str | None:
 
 
 def _walk(element: etree._Element, writer: _BlockWriter, doomed: list[etree._Element]) -> None:
+    # The hottest code of the reading (once per element): the writer's lists are used
+    # directly, and a text that is None or empty is never added.
+    parts = writer.parts
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     block = tag in BLOCK_TAGS
     if block:
         writer.flush()
         if tag != "br":
             writer.tags.append(tag)
-    writer.text(element.text)
+    if text := element.text:
+        parts.append(text)
     for child in element:
         if _is_dropped(child):
             doomed.append(child)
         else:
             _walk(child, writer, doomed)
-        writer.text(child.tail)
+        if tail := child.tail:
+            parts.append(tail)
     if block:
         writer.flush()
         if tag != "br":
