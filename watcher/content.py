@@ -106,8 +106,8 @@ def parse_html(
         blocks.extend(container_blocks)
         if links:
             found.extend(_links(container, base))
-    if ignore:
-        blocks = [b for b in blocks if not any(p.search(b.text) for p in ignore)]
+    for pattern in ignore:  # one pattern at a time: a block goes when any of them matches
+        blocks = [b for b in blocks if not pattern.search(b.text)]
     return Page(
         url=url,
         title=title,
@@ -402,7 +402,7 @@ class _BlockWriter:
 
     def flush(self) -> None:
         if self.parts:
-            text = fold_whitespace("".join(self.parts))
+            text = " ".join("".join(self.parts).split())  # fold_whitespace, without the call
             if text:
                 tag = self.tags[-1] if self.tags else "div"
                 self.blocks.append(Block(tag, text))
@@ -480,7 +480,8 @@ def _walk(element: etree._Element, writer: _BlockWriter, doomed: list[etree._Ele
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     block = tag in BLOCK_TAGS
     if block:
-        writer.flush()
+        if parts:
+            writer.flush()
         if tag != "br":
             writer.tags.append(tag)
     if text := element.text:
@@ -493,7 +494,8 @@ def _walk(element: etree._Element, writer: _BlockWriter, doomed: list[etree._Ele
         if tail := child.tail:
             parts.append(tail)
     if block:
-        writer.flush()
+        if parts:
+            writer.flush()
         if tag != "br":
             writer.tags.pop()
 
