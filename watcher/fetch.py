@@ -288,7 +288,7 @@ class Fetcher:
         self._full_timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         # The environment's proxy for each scheme://host, looked up once per host, and
         # one pool manager per proxy.
-        self._proxies: dict[str, str | None] = {}
+        self._proxies: dict[tuple[str | None, str | None, int | None], str | None] = {}
         self._proxy_managers: dict[str, urllib3.PoolManager] = {}
         self._proxy_managers_lock = threading.Lock()
 
@@ -741,7 +741,7 @@ class Fetcher:
 
     def _proxy_for(self, parts: Url) -> str | None:
         """The environment's proxy for this URL's host, looked up once per host."""
-        key = f"{parts.scheme}://{parts.netloc}"
+        key = (parts.scheme, parts.host, parts.port)  # plain fields: Url.netloc is computed
         if key not in self._proxies:
             self._proxies[key] = _environ_proxy(parts.scheme or "http", parts.host, parts.port)
         return self._proxies[key]
@@ -788,9 +788,11 @@ class Fetcher:
 
         `socket_wait` is the read timeout urllib3 left on the socket for the response.
         """
-        declared = response.headers.get("Content-Length", "")
-        encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
-        if encoded in ("", "identity") and declared.isdigit() and int(declared) > max_bytes:
+        headers = response.headers
+        declared = headers.get("Content-Length", "")
+        # Content-Encoding is looked up only for a declared length over the cap (a header
+        # look-up costs): an encoded body's length says nothing of its decoded size.
+        if declared.isdigit() and int(declared) > max_bytes and _content_coding(headers) == "":
             raise _Stop("failed", f"too large (> {max_bytes} bytes)")
         chunks: list[bytes] = []
         total = 0
@@ -812,7 +814,8 @@ class Fetcher:
                 # balloon in memory before the cap sees it.
                 chunk = response.read1(READ_CHUNK, decode_content=True)
             except urllib3.exceptions.DecodeError as exc:
-                raise _Stop("failed", f"cannot decode the {encoded} body: {exc}") from exc
+                coding = _content_coding(response.headers)
+                raise _Stop("failed", f"cannot decode the {coding} body: {exc}") from exc
             except urllib3.exceptions.ReadTimeoutError as exc:
                 if socket_wait < self.read_timeout:
                     self._stop_if_past_deadline(deadline)
@@ -1104,6 +1107,12 @@ def _media_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def _content_coding(headers: urllib3.HTTPHeaderDict) -> str:
+    """The body's Content-Encoding, lower case; "" for none ("identity")."""
+    coding = headers.get("Content-Encoding", "identity").strip().lower()
+    return "" if coding == "identity" else coding
 
 
 def _looks_binary(body: bytes) -> bool:
