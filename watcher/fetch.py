@@ -788,11 +788,10 @@ class Fetcher:
 
         `socket_wait` is the read timeout urllib3 left on the socket for the response.
         """
-        headers = response.headers
-        declared = headers.get("Content-Length", "")
-        # Content-Encoding is looked up only for a declared length over the cap (a header
-        # look-up costs): an encoded body's length says nothing of its decoded size.
-        if declared.isdigit() and int(declared) > max_bytes and _content_coding(headers) == "":
+        declared = response.headers.get("Content-Length", "")
+        # An encoded body's length says nothing of its decoded size.
+        plain = _content_coding(response.headers) == ""
+        if plain and declared.isdigit() and int(declared) > max_bytes:
             raise _Stop("failed", f"too large (> {max_bytes} bytes)")
         chunks: list[bytes] = []
         total = 0
@@ -828,6 +827,11 @@ class Fetcher:
             if total > max_bytes:
                 raise _Stop("failed", f"too large (> {max_bytes} bytes)")
             chunks.append(chunk)
+            if plain and response.length_remaining == 0:
+                # The declared length has arrived, and urllib3 closed the raw stream on
+                # reading its last byte: one more read would only return b"" (a plain body
+                # leaves nothing behind in a decoder). The connection is reusable as is.
+                return b"".join(chunks)
 
     def _stop_if_past_deadline(self, deadline: _Deadline) -> None:
         # A socket wait cut to the deadline may wake a hair early; that is the deadline too.
