@@ -479,6 +479,14 @@ def _walk(element: etree._Element, writer: _BlockWriter, doomed: list[etree._Ele
     parts = writer.parts
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     block = tag in BLOCK_TAGS
+    if block and tag != "br" and not len(element):
+        # A block element without children (most paragraphs): its own text is its block,
+        # as the steps below would write it, without the stack of tags or the list of parts.
+        if parts:
+            writer.flush()
+        if (text := element.text) and (folded := " ".join(text.split())):
+            writer.blocks.append(Block(tag, folded))
+        return
     if block:
         if parts:
             writer.flush()
