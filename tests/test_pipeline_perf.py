@@ -86,6 +86,25 @@ def test_304_source_is_recorded_in_three_statements(local_site: LocalSite, tmp_p
     ] == words
 
 
+def test_new_page_is_recorded_without_looking_for_an_older_snapshot(
+    local_site: LocalSite, tmp_path: Path
+) -> None:
+    """A document seen for the first time is one INSERT with its validators, and no SELECT."""
+    paths = serve_press_releases(local_site, 1)
+    config = config_for(local_site, tmp_path / "db", paths)
+    with Store(config.settings.database) as store:
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        summary = Crawler(config, store).crawl()
+        store.conn.set_trace_callback(None)
+        document = store.query("SELECT etag, last_checked_at, first_seen_at FROM documents")[0]
+    assert 1 == summary.total("new")
+    words = [" ".join(statement.split()[:3]) for statement in statements]
+    assert 1 == sum(word.startswith("INSERT INTO documents") for word in words)
+    assert [] == [w for w in words if w.startswith(("UPDATE documents", "SELECT id, content_hash"))]
+    assert ('"v0"', document["first_seen_at"]) == (document["etag"], document["last_checked_at"])
+
+
 def test_sources_ready_together_share_a_commit_and_fail_alone(
     local_site: LocalSite, tmp_path: Path
 ) -> None:

@@ -508,11 +508,20 @@ class Crawler:
             reason = document.error or fetch.error or f"HTTP {fetch.status}"
             result.failures.append((document.url, reason))
             return None
-        stored_id = document_id()
-        snapshots.mark_checked(
-            conn, stored_id, at, fetch.etag, fetch.last_modified, update_validators=True
-        )
-        previous = snapshots.latest_snapshot(conn, stored_id)
+        created = None
+        if known is None:  # a new document: one INSERT, and it has no snapshot yet
+            created = snapshots.insert_checked_document(
+                conn, source.id, document.url, document.is_root, at, fetch.etag,
+                fetch.last_modified,
+            )  # fmt: skip
+        if created is not None:
+            stored_id, previous = created, None
+        else:
+            stored_id = document_id()
+            snapshots.mark_checked(
+                conn, stored_id, at, fetch.etag, fetch.last_modified, update_validators=True
+            )
+            previous = snapshots.latest_snapshot(conn, stored_id)
         assert document.content_hash is not None
         if previous is not None and previous["content_hash"] == document.content_hash:
             # Another process may have stored this very text since we loaded the state.

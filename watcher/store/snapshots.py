@@ -139,6 +139,32 @@ def upsert_document(
     return int(row[0])
 
 
+def insert_checked_document(
+    conn: sqlite3.Connection,
+    source_id: str,
+    url: str,
+    is_root: bool,
+    at: str,
+    etag: str | None,
+    last_modified: str | None,
+) -> int | None:
+    """A new document's row, checked now with these validators; None if it exists already.
+
+    One statement where a new document would otherwise take three (insert, mark checked,
+    look for its latest snapshot: a row created in this transaction has none).
+    """
+    row = conn.execute(
+        """
+        INSERT INTO documents
+            (source_id, url, is_root, first_seen_at, last_checked_at, etag, last_modified)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source_id, url) DO NOTHING RETURNING id
+        """,
+        (source_id, url, int(is_root), at, at, etag, last_modified),
+    ).fetchone()
+    return int(row[0]) if row is not None else None
+
+
 def mark_checked(
     conn: sqlite3.Connection,
     document_id: int,
