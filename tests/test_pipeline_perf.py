@@ -8,6 +8,7 @@ file in tmp_path.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from bench import pages
 from tests.configs import write_config
 from tests.httpsite import LocalSite
 from watcher.config import Config, load_config
-from watcher.pipeline import Crawler
+from watcher.models import Finding, Page
+from watcher.pipeline import MAX_UNREAD_SOURCES, Crawler, SourceResult
+from watcher.status import Extractor
 from watcher.store import Store, snapshots
 
 SOURCES = 40
@@ -169,3 +172,79 @@ def test_states_of_many_sources_match_one_by_one(local_site: LocalSite, tmp_path
 
 def _at(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp).replace(tzinfo=UTC)
+
+
+def stored_findings(store: Store) -> list[tuple]:
+    """Every finding with its document, in a stable order."""
+    return [
+        tuple(row)
+        for row in store.query(
+            """
+            SELECT d.url, f.jurisdiction, f.status, f.evidence, f.position, f.event_date
+            FROM findings f JOIN snapshots s ON s.id = f.snapshot_id
+            JOIN documents d ON d.id = s.document_id ORDER BY 1, 2, 3, 5
+            """
+        )
+    ]
+
+
+def test_pages_read_in_batches_give_what_reading_each_alone_gives(
+    local_site: LocalSite, tmp_path: Path
+) -> None:
+    """A crawl that reads pages batch by batch stores what crawling sources one by one stores."""
+    paths = serve_press_releases(local_site, SOURCES)
+    in_batches = config_for(local_site, tmp_path / "batches", paths)
+    one_by_one = config_for(local_site, tmp_path / "one", paths)
+    with Store(in_batches.settings.database) as store:
+        assert SOURCES == Crawler(in_batches, store).crawl().total("new")
+        batched = stored_findings(store)
+    with Store(one_by_one.settings.database) as store:
+        crawler = Crawler(one_by_one, store)
+        for source in one_by_one.sources:
+            assert 1 == crawler.crawl_source(source).new
+        alone = stored_findings(store)
+    assert alone == batched
+    assert len(alone) >= SOURCES // 8, "the pages gave findings to compare"
+
+
+class _FailingExtractor(Extractor):
+    """The real extractor, made to fail on one page (a bug in reading that one page)."""
+
+    def extract(self, page: Page, **options: object) -> list[Finding]:
+        if page.url.endswith("/0003.html"):
+            raise ValueError("cannot read this page")
+        return super().extract(page, **options)  # type: ignore[arg-type]
+
+
+def test_a_page_that_cannot_be_read_fails_only_its_source(
+    local_site: LocalSite, tmp_path: Path
+) -> None:
+    """A page whose reading raises fails its own source; the rest of the batch is recorded."""
+    paths = serve_press_releases(local_site, 6)
+    config = config_for(local_site, tmp_path / "db", paths)
+    with Store(config.settings.database) as store:
+        summary = Crawler(config, store, extractor=_FailingExtractor()).crawl()
+        stored = store.query("SELECT count(*) FROM snapshots")[0][0]
+    failed = [result for result in summary.results if result.failed]
+    assert ["pr3"] == [result.source_id for result in failed]
+    assert "internal error: ValueError: cannot read this page" in failed[0].failures[0][1]
+    assert (5, 5) == (summary.total("new"), stored)
+
+
+def test_a_crawl_whose_recording_breaks_stops_instead_of_hanging(
+    local_site: LocalSite, tmp_path: Path
+) -> None:
+    """An error in the recording thread ends the crawl, with fetches blocked on it released."""
+    count = MAX_UNREAD_SOURCES * 3
+    paths = serve_press_releases(local_site, count)
+    config = config_for(local_site, tmp_path / "db", paths)
+
+    def broken(_result: SourceResult) -> None:
+        raise RuntimeError("the progress bar broke")
+
+    started = time.monotonic()
+    with Store(config.settings.database) as store, pytest.raises(RuntimeError):
+        Crawler(config, store).crawl(on_result=broken)
+    assert time.monotonic() - started < 20
+    fetched = [path for path in local_site.paths() if path.startswith("/pr/")]
+    assert count > len(fetched), "fetching stopped early"

@@ -560,6 +560,24 @@ class Reading:
     findings: list[Finding] = field(default_factory=list)  # read only when changed
 
 
+def parse_document(job: ReadJob) -> Reading:
+    """The first half of read_document: the page and its fingerprint, no findings yet."""
+    if job.plain_text:
+        page = parse_text(job.text, job.url, ignore=job.ignore)
+    else:
+        page = parse_html(job.text, job.url, select=job.select, ignore=job.ignore, links=job.links)
+    content_hash = text_hash(page)
+    return Reading(page, content_hash, job.known_hash != content_hash)
+
+
+def extract_findings(parsed: Reading, job: ReadJob, extractor: Extractor) -> Reading:
+    """The second half of read_document: the findings of a page whose text changed."""
+    if not parsed.changed:
+        return parsed
+    findings = extractor.extract(parsed.page, speaker=job.speaker, list_page=job.list_page)
+    return Reading(parsed.page, parsed.content_hash, True, findings)
+
+
 def read_document(job: ReadJob, extractor: Extractor) -> Reading:
     """Parse a document, fingerprint its text and, when the text changed, extract findings."""
     if job.plain_text:
