@@ -608,6 +608,11 @@ class TextMemo(Generic[Arguments, Answer]):
         return answer
 
 
+def _unremembered(function: Callable[Arguments, Answer]) -> Callable[Arguments, Answer]:
+    """The function itself, where a TextMemo would remember nothing."""
+    return function
+
+
 @dataclass
 class Hit:
     """A status a clause asserts, before it is bound to places."""
@@ -731,12 +736,16 @@ class Extractor:
                 self.cues_by_anchor[anchor].add(number)
         self.ungated = {number for number, cue in enumerate(self.cues) if not cue.anchors}
         self._hits_memo: dict[tuple[str, str, str, str, bool], tuple[Hit, ...]] = {}
-        self._block_sentences = TextMemo(_block_sentences)
-        self._is_title_case = TextMemo(_is_title_case)
-        self._on_topic = TextMemo(_on_topic)
-        self._only_generic = TextMemo(_only_generic)
-        self._search = TextMemo(_search)
-        self._federal_actor_allows = TextMemo(self._actor_allows)
+        # With the memories off (HITS_MEMO_SIZE 0, as the benchmark of unseen text sets it
+        # before building an extractor) a TextMemo can never answer from memory: the function
+        # itself is called, without a memo's call in between.
+        remembered = TextMemo if HITS_MEMO_SIZE else _unremembered
+        self._block_sentences = remembered(_block_sentences)
+        self._is_title_case = remembered(_is_title_case)
+        self._on_topic = remembered(_on_topic)
+        self._only_generic = remembered(_only_generic)
+        self._search = remembered(_search)
+        self._federal_actor_allows = remembered(self._actor_allows)
         # "California Attorney General Rob Bonta said ...": a state official, not a federal one.
         state_names = "|".join(
             re.escape(j.name) for j in self.gazetteer if j.kind == "state" and j.id != "dc"
@@ -1592,6 +1601,8 @@ class Extractor:
         """The statuses a clause signals, with negation, hypotheses and masks applied."""
         # The answer depends on the words alone (and whether the page is a sanctuary list), and
         # pages repeat sentences; hits are not changed once made, so a repeat reuses them.
+        if not HITS_MEMO_SIZE:  # memory off: nothing to look up or keep
+            return self._clause_hits(reading, clause, sentence, earlier, following)
         key = (clause, sentence, earlier, following, reading.sanctuary_list_page)
         found = self._hits_memo.get(key)
         if found is None:

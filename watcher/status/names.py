@@ -162,6 +162,9 @@ class Token(NamedTuple):
     capitalised: bool
 
 
+_new_tuple = tuple.__new__
+
+
 def tokenize(text: str) -> list[Token]:
     """Words, numbers and punctuation marks with their offsets."""
     lowered_text = text.lower().replace("’", "'")
@@ -170,7 +173,8 @@ def tokenize(text: str) -> list[Token]:
     # text as a whole may need it.
     foldable = not lowered_text.isascii()
     apostrophes = "'" in lowered_text
-    tokens = []
+    tokens: list[Token] = []
+    append = tokens.append
     end = 0
     # findall's plain strings, not a match object per token; offsets add up from the gaps.
     for gap, word in GAPPED_TOKEN_RE.findall(text):
@@ -183,7 +187,9 @@ def tokenize(text: str) -> list[Token]:
             base = norm[:-2] if norm.endswith("'s") and len(norm) > 3 else norm
             norm = norm.replace("'", "")
         spaced = end >= length or text[end].isspace()
-        tokens.append(Token(start, end, word, norm, base, spaced, word[0].isupper()))
+        # tuple.__new__ builds the same Token as Token(...) without the Python-level __new__
+        # a NamedTuple adds (one call per word of every text read).
+        append(_new_tuple(Token, (start, end, word, norm, base, spaced, word[0].isupper())))
     return tokens
 
 
@@ -343,6 +349,8 @@ class NameFinder:
         # Scanning depends on the text alone, and sites repeat paragraphs from page to page
         # (disclaimers, "about the office", the same sentence in every release of a series).
         # Mentions are not changed once scanned, so a repeat gets the same ones back.
+        if not SCAN_MEMO_SIZE:  # memory off: nothing to look up or keep
+            return self._scan(text, title_case)
         key = (text, title_case)
         found = self._scanned.get(key)
         if found is None:
