@@ -371,8 +371,13 @@ class NameFinder:
         # after "city of", "state of", "county of" ("the city of orange"); "orange county" is a
         # two-word name. Other texts need capitals, so "a new york minute" names nothing.
         any_case = not any(c.isupper() for c in text)
+        # The sets asked of every token, looked up once per text (scanning changes none).
+        first_words = self.first_words
+        user_first_words = self.user_first_words
+        state_forms = self.state_forms
+        token_count = len(tokens)
         index = 0
-        while index < len(tokens):
+        while index < token_count:
             token = tokens[index]
             found = None
             if index in plural:
@@ -387,11 +392,8 @@ class NameFinder:
                 continue
             if (
                 (token.capitalised or any_case)
-                and (
-                    token.norm in self.first_words
-                    or token.base.replace("'", "") in self.first_words
-                )
-                or token.norm in self.user_first_words
+                and (token.norm in first_words or token.base.replace("'", "") in first_words)
+                or token.norm in user_first_words
             ):
                 found = self._longest_name(tokens, index, any_case)
                 if (
@@ -405,10 +407,10 @@ class NameFinder:
             if (
                 found is None
                 and len(token.text) == 2  # what _is_postal_code asks first, before a key is made
-                and "\0" + token.text in self.state_forms
+                and "\0" + token.text in state_forms
                 and _is_postal_code(tokens, index, text)
             ):
-                found = (index + 1, (self.state_forms["\0" + token.text],), "name")
+                found = (index + 1, (state_forms["\0" + token.text],), "name")
             if found is None:
                 index += 1
                 continue
