@@ -493,9 +493,13 @@ SUED_TRIGGER_WORDS = ("sue", "suing", "suit", "against", "over", "defendant", "c
 # extractor's other memories (TextMemo) holds; 0 turns them off.
 HITS_MEMO_SIZE = 5_000
 # What the statuses are about: a page with none of these words is about something else.
+# The lookahead holds the first character of every alternative (case-blind, as they are): a
+# position that starts none is passed over at once, not tried against each (about twice as
+# fast on pages' text, the same matches).
 TOPIC = re.compile(
-    r"immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
-    r"federal\s+law|welcoming\s+cit|trust\s+act|customs\s+enforcement|border\s+patrol",
+    r"(?=[isdaufwtcb1])"
+    r"(?:immigra|sanctuary|\b1373\b|detainers?\b|deport|\bICE\b|\baliens?\b|undocumented|"
+    r"federal\s+law|welcoming\s+cit|trust\s+act|customs\s+enforcement|border\s+patrol)",
     re.IGNORECASE,
 )
 CELL_KINDS = {"city": "city", "town": "city", "county": "county", "parish": "county",
