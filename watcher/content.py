@@ -580,13 +580,4 @@ def extract_findings(parsed: Reading, job: ReadJob, extractor: Extractor) -> Rea
 
 def read_document(job: ReadJob, extractor: Extractor) -> Reading:
     """Parse a document, fingerprint its text and, when the text changed, extract findings."""
-    if job.plain_text:
-        page = parse_text(job.text, job.url, ignore=job.ignore)
-    else:
-        page = parse_html(job.text, job.url, select=job.select, ignore=job.ignore, links=job.links)
-    content_hash = text_hash(page)
-    changed = job.known_hash != content_hash
-    findings: list[Finding] = []
-    if changed:
-        findings = extractor.extract(page, speaker=job.speaker, list_page=job.list_page)
-    return Reading(page, content_hash, changed, findings)
+    return extract_findings(parse_document(job), job, extractor)

@@ -237,7 +237,7 @@ class Crawler:
             return _Fetched(source, state, self._fetch_source(source, state, defer_reading))
         except Exception as error:  # a bug or a page we cannot read must not stop the crawl
             log.exception("source %s: crawl failed", source.id)
-            reason = f"internal error: {type(error).__name__}: {error}"
+            reason = _internal_error(error)
             return _Fetched(source, state, failure=_failed(source, reason))
 
     def _read_unread(self, batch: list[_Fetched]) -> None:
@@ -266,7 +266,7 @@ class Crawler:
     def _fail_reading(self, fetched: _Fetched, error: Exception) -> None:
         """A document that cannot be read fails its source, as if it had failed in its thread."""
         log.error("source %s: crawl failed", fetched.source.id, exc_info=error)
-        reason = f"internal error: {type(error).__name__}: {error}"
+        reason = _internal_error(error)
         fetched.failure = _failed(fetched.source, reason)
 
     def _record_batch(self, batch: list[_Fetched]) -> list[SourceResult]:
@@ -313,7 +313,7 @@ class Crawler:
             reason = f"database error: {error}"
         except Exception as error:  # rolled back; the next crawl tries again
             log.exception("source %s: not recorded", source.id)
-            reason = f"internal error: {type(error).__name__}: {error}"
+            reason = _internal_error(error)
         if conn.in_transaction:  # else SQLite ended it (disk full): the batch fails as a whole
             self._record_fetches_failed(conn, source, documents, reason)
         return _failed(source, reason), []
@@ -671,6 +671,11 @@ def _take_reading(document: FetchedDocument, reading: content.Reading) -> None:
     document.content_hash = reading.content_hash
     document.changed = reading.changed
     document.findings = reading.findings
+
+
+def _internal_error(error: Exception) -> str:
+    """The reason given for a source that a bug or an unreadable page stopped."""
+    return f"internal error: {type(error).__name__}: {error}"
 
 
 def _failed(source: Source, reason: str) -> SourceResult:
